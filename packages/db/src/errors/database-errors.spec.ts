@@ -1,0 +1,81 @@
+import { isDatabaseUnavailableError, isMissingTableError, missingTableName, prismaErrorCode } from './database-errors';
+
+/** Shapes as they reach application code (see the module comment). */
+function prismaKnownError(code: string, message: string, meta?: Record<string, unknown>) {
+  return Object.assign(new Error(message), { name: 'PrismaClientKnownRequestError', code, meta, clientVersion: '7.10.0' });
+}
+
+describe('isMissingTableError', () => {
+  it('recognises Prisma P2021 from a model query', () => {
+    const err = prismaKnownError('P2021', 'The table `public.maintenance_windows` does not exist in the current database.', {
+      modelName: 'MaintenanceWindow',
+      table: 'public.maintenance_windows',
+    });
+    expect(isMissingTableError(err)).toBe(true);
+    expect(isMissingTableError(err, 'maintenance_windows')).toBe(true);
+    expect(isMissingTableError(err, 'feature_flags')).toBe(false);
+    expect(missingTableName(err)).toBe('maintenance_windows');
+  });
+
+  it('recognises SQLSTATE 42P01 from the pg adapter (DriverAdapterError cause)', () => {
+    const err = Object.assign(new Error('relation "flag_audits" does not exist'), {
+      name: 'DriverAdapterError',
+      cause: { kind: 'postgres', code: '42P01', severity: 'ERROR', message: 'relation "flag_audits" does not exist' },
+    });
+    expect(isMissingTableError(err)).toBe(true);
+    expect(isMissingTableError(err, 'flag_audits')).toBe(true);
+    expect(isMissingTableError(err, 'maintenance_windows')).toBe(false);
+  });
+
+  it('recognises a raw-query P2010 whose meta carries the PostgreSQL code', () => {
+    const err = prismaKnownError('P2010', 'Raw query failed. Code: `42P01`. Message: `relation "maintenance_windows" does not exist`', {
+      code: '42P01',
+      message: 'relation "maintenance_windows" does not exist',
+    });
+    expect(isMissingTableError(err, 'maintenance_windows')).toBe(true);
+  });
+
+  it('recognises the message alone (schema-qualified names too)', () => {
+    expect(isMissingTableError(new Error('relation "public.maintenance_windows" does not exist'), 'maintenance_windows')).toBe(true);
+    expect(isMissingTableError(new Error('The table `maintenance_windows` does not exist in the current database.'))).toBe(true);
+  });
+
+  it('follows cause chains', () => {
+    const inner = Object.assign(new Error('boom'), { code: '42P01' });
+    expect(isMissingTableError(new Error('wrapped', { cause: inner }))).toBe(true);
+  });
+
+  it('rejects other errors', () => {
+    expect(isMissingTableError(prismaKnownError('P2002', 'Unique constraint failed'))).toBe(false);
+    expect(isMissingTableError(new Error('column "foo" does not exist'))).toBe(false);
+    expect(isMissingTableError(undefined)).toBe(false);
+    expect(isMissingTableError('relation "x" does not exist')).toBe(false);
+  });
+});
+
+describe('isDatabaseUnavailableError', () => {
+  it.each([
+    ['Prisma P1001', prismaKnownError('P1001', "Can't reach database server")],
+    ['pool timeout P2024', prismaKnownError('P2024', 'Timed out fetching a new connection from the connection pool')],
+    ['socket refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['adapter kind', Object.assign(new Error('x'), { cause: { kind: 'DatabaseNotReachable' } })],
+    ['admin shutdown', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['pg connect timeout', new Error('timeout exceeded when trying to connect')],
+    ['initialisation', Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' })],
+  ])('recognises %s', (_label, err) => {
+    expect(isDatabaseUnavailableError(err)).toBe(true);
+  });
+
+  it('rejects query errors', () => {
+    expect(isDatabaseUnavailableError(prismaKnownError('P2002', 'Unique constraint failed'))).toBe(false);
+    expect(isDatabaseUnavailableError(new Error('relation "x" does not exist'))).toBe(false);
+  });
+});
+
+describe('prismaErrorCode', () => {
+  it('returns the first Prisma code in the chain', () => {
+    expect(prismaErrorCode(prismaKnownError('P2025', 'not found'))).toBe('P2025');
+    expect(prismaErrorCode(new Error('x', { cause: prismaKnownError('P2002', 'dup') }))).toBe('P2002');
+    expect(prismaErrorCode(Object.assign(new Error('x'), { code: '42P01' }))).toBeUndefined();
+  });
+});

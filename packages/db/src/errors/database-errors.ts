@@ -1,0 +1,132 @@
+/**
+ * Recognising database failures that the API must not turn into HTTP 500s.
+ *
+ * Errors reach application code in several shapes, depending on the path they took:
+ *  - PrismaClientKnownRequestError with a Prisma code (P2021 "table does not exist",
+ *    P1001 "can't reach database server", ...) from model queries;
+ *  - the same error class with code P2010 and `meta.code` set to the PostgreSQL SQLSTATE
+ *    from raw queries;
+ *  - DriverAdapterError from @prisma/adapter-pg, whose `cause` carries
+ *    `{ kind: 'postgres', code: '42P01', message: 'relation "x" does not exist' }`
+ *    or a connection-level kind;
+ *  - plain `pg` errors (`code: '42P01'`, `code: 'ECONNREFUSED'`) when pg is used directly.
+ * The helpers below look through all of them, following `cause` chains.
+ */
+
+type ErrorLike = {
+  code?: unknown;
+  message?: unknown;
+  meta?: unknown;
+  cause?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
+  name?: unknown;
+};
+
+function* errorChain(err: unknown): Generator<ErrorLike> {
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    yield current as ErrorLike;
+    const e = current as ErrorLike;
+    if (e.meta && typeof e.meta === 'object') {
+      const meta = e.meta as Record<string, unknown>;
+      if (meta.driverAdapterError) yield* errorChain(meta.driverAdapterError);
+      if (typeof meta.code === 'string' || typeof meta.message === 'string') yield meta as ErrorLike;
+    }
+    current = e.cause;
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+const MISSING_RELATION = /relation "?([\w.]+)"? does not exist/i;
+const MISSING_TABLE_PRISMA = /table `?([\w.]+)`? does not exist/i;
+
+/** The missing table's name, as far as the error tells it (schema prefix removed). */
+export function missingTableName(err: unknown): string | undefined {
+  for (const e of errorChain(err)) {
+    const meta = (e.meta && typeof e.meta === 'object' ? e.meta : {}) as Record<string, unknown>;
+    if (typeof meta.table === 'string') return meta.table.split('.').pop();
+    const message = text(e.message);
+    const m = MISSING_RELATION.exec(message) ?? MISSING_TABLE_PRISMA.exec(message);
+    if (m?.[1]) return m[1].split('.').pop();
+  }
+  return undefined;
+}
+
+/**
+ * True when `err` says a table does not exist: Prisma P2021, PostgreSQL SQLSTATE 42P01, or
+ * the "relation ... does not exist" message. With `table`, only when that table is named
+ * (or when the error names no table at all but is clearly a missing-table error).
+ */
+export function isMissingTableError(err: unknown, table?: string): boolean {
+  let matched = false;
+  for (const e of errorChain(err)) {
+    const code = text(e.code) || text(e.originalCode);
+    const message = text(e.message);
+    if (code === 'P2021' || code === '42P01' || e.kind === 'TableDoesNotExist' || MISSING_RELATION.test(message) || MISSING_TABLE_PRISMA.test(message)) {
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) return false;
+  if (!table) return true;
+  const name = missingTableName(err);
+  return name === undefined || name === table;
+}
+
+const CONNECTION_CODES = new Set([
+  // Prisma: can't reach server, timed out, server closed the connection, pool timeout
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  // PostgreSQL: connection exceptions, server shutting down, too many connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  // Node.js sockets
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
+
+const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'DatabaseUnavailable', 'SocketTimeout', 'ConnectionClosed', 'TooManyConnections', 'TransactionAlreadyClosed']);
+
+const CONNECTION_MESSAGES = /(connection terminated|connect ECONNREFUSED|connection refused|can't reach database server|timeout exceeded when trying to connect|Connection terminated unexpectedly|the database system is (shutting down|starting up)|terminating connection due to administrator command|Client has encountered a connection error)/i;
+
+/** True when `err` means the database cannot be reached right now (HTTP 503, not 500). */
+export function isDatabaseUnavailableError(err: unknown): boolean {
+  for (const e of errorChain(err)) {
+    const code = text(e.code) || text(e.originalCode);
+    if (CONNECTION_CODES.has(code)) return true;
+    if (typeof e.kind === 'string' && CONNECTION_KINDS.has(e.kind)) return true;
+    if (e.name === 'PrismaClientInitializationError') return true;
+    if (CONNECTION_MESSAGES.test(text(e.message))) return true;
+  }
+  return false;
+}
+
+/** The Prisma error code (P2002, P2025, ...) if `err` carries one. */
+export function prismaErrorCode(err: unknown): string | undefined {
+  for (const e of errorChain(err)) {
+    const code = text(e.code);
+    if (/^P\d{4}$/.test(code)) return code;
+  }
+  return undefined;
+}

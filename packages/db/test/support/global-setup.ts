@@ -1,0 +1,3 @@
+import { jestGlobalSetup } from '../../src/testing/jest-global';
+
+export default jestGlobalSetup;

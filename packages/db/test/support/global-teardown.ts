@@ -1,0 +1,3 @@
+import { jestGlobalTeardown } from '../../src/testing/jest-global';
+
+export default jestGlobalTeardown;
