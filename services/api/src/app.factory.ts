@@ -1,0 +1,39 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { requestIdFor } from './logging/logger.module';
+
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Build the configured Nest application (used by main.ts and by the integration tests, so
+ * tests exercise exactly what production runs).
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  // Render (and most PaaS) put one proxy in front: trust it so req.ip is the client's address.
+  app.set('trust proxy', trustProxySetting(config.http.trustProxy));
+  app.disable('x-powered-by');
+  // Request id first, so even body-parser errors are answered (and logged) with one.
+  app.use((req: { id?: string } & Parameters<typeof requestIdFor>[0], res: Parameters<typeof requestIdFor>[1], next: () => void) => {
+    req.id = requestIdFor(req, res);
+    next();
+  });
+  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(helmet());
+  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  return app;
+}

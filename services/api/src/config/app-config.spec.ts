@@ -1,0 +1,51 @@
+import { ConfigValidationError, loadConfig } from './app-config';
+
+const base = { DATABASE_URL: 'postgresql://u:p@localhost:5432/db' };
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const config = loadConfig(base, false);
+    expect(config.port).toBe(3000);
+    expect(config.nodeEnv).toBe('development');
+    expect(config.http.bodyLimit).toBe('100kb');
+    expect(config.log.pretty).toBe(false);
+  });
+
+  it('fails fast without DATABASE_URL, naming the variable', () => {
+    expect(() => loadConfig({}, false)).toThrow(ConfigValidationError);
+    expect(() => loadConfig({}, false)).toThrow(/DATABASE_URL/);
+  });
+
+  it('requires a JWT_SECRET of 32+ characters in production', () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' }, false)).toThrow(/JWT_SECRET is required when NODE_ENV=production/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' }, false)).toThrow(/at least 32 characters/);
+    const config = loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, true);
+    expect(config.jwt).toEqual({ secret: 'x'.repeat(32), secretGenerated: false });
+    expect(config.log.pretty).toBe(false);
+  });
+
+  it('generates a random secret per start in development', () => {
+    const a = loadConfig(base, false);
+    const b = loadConfig(base, false);
+    expect(a.jwt.secretGenerated).toBe(true);
+    expect(a.jwt.secret.length).toBeGreaterThanOrEqual(32);
+    expect(a.jwt.secret).not.toBe(b.jwt.secret);
+  });
+
+  it('reports every invalid variable at once', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'abc', LOG_LEVEL: 'loud' }, false);
+      throw new Error('expected a ConfigValidationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      const issues = (error as ConfigValidationError).issues.join('\n');
+      expect(issues).toMatch(/DATABASE_URL/);
+      expect(issues).toMatch(/PORT/);
+      expect(issues).toMatch(/LOG_LEVEL/);
+    }
+  });
+
+  it('parses CORS origins', () => {
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://a.test, https://b.test' }, false).http.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
+  });
+});

@@ -1,0 +1,53 @@
+import crypto from 'node:crypto';
+import { envSchema, type Env } from './env.schema';
+
+/** Validated, typed configuration of the API (built from the environment by loadConfig). */
+export interface AppConfig {
+  nodeEnv: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  database: { url: string; poolMax: number; connectTimeoutMs: number };
+  jwt: { secret: string; secretGenerated: boolean };
+  log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  http: { bodyLimit: string; corsOrigins: string[]; trustProxy: string };
+  shutdownTimeoutMs: number;
+  bcryptCost: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigValidationError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Validate `env` and build the AppConfig; throws ConfigValidationError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigValidationError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS },
+    // Outside production a missing secret is replaced by a random one per start (tokens then
+    // do not survive a restart); the boot log warns about it.
+    jwt: e.JWT_SECRET ? { secret: e.JWT_SECRET, secretGenerated: false } : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
+    http: {
+      bodyLimit: e.BODY_LIMIT,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      trustProxy: e.TRUST_PROXY,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    bcryptCost: e.BCRYPT_COST,
+  };
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
+import { createApp } from './app.factory';
+import { ConfigValidationError, loadConfig, type AppConfig } from './config/app-config';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`chefcloud-api: ${error.message}\nSee README.md ("Configuration") for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit();
+  const app = await createApp(config);
+  const logger = app.get(Logger);
+  if (config.jwt.secretGenerated) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this process (tokens will not survive a restart). Set JWT_SECRET; it is required in production.', 'Bootstrap');
+  }
+  installGracefulShutdown(app, logger, config.shutdownTimeoutMs);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log({ port, nodeEnv: config.nodeEnv }, `ChefCloud API listening on http://localhost:${port}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`chefcloud-api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+import { jestGlobalSetup } from '@chefcloud/db/testing';
+
+export default jestGlobalSetup;

@@ -1,0 +1,3 @@
+import { jestGlobalTeardown } from '@chefcloud/db/testing';
+
+export default jestGlobalTeardown;
