@@ -65,6 +65,21 @@ describe('prisma migrate deploy (offline engine)', () => {
     expect(again.stdout).toContain('No pending migrations to apply');
   });
 
+  it('`npm run db:deploy` at the repository root is prisma migrate deploy for @chefcloud/db (Render pre-deploy)', async () => {
+    const db = await emptyDatabase();
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync('npm', ['run', 'db:deploy'], {
+      cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('prisma migrate deploy: using the offline schema engine');
+    expect(result.stdout).toContain('All migrations have been successfully applied');
+    const applied = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+    expect(applied.map((r) => r.migration_name)).toEqual(shipped);
+  });
+
   it('keeps the CHECK and NULLS NOT DISTINCT rules of change_control', async () => {
     const db = await emptyDatabase();
     expect((await runPrisma(['migrate', 'deploy'], db.url)).code).toBe(0);
