@@ -1,7 +1,7 @@
 // Shared Jest settings: TypeScript through SWC (fast, keeps Nest's decorator metadata).
 // Type checking is a separate step (`npm run typecheck`), so tests stay quick.
 /** @type {import('jest').Config} */
-module.exports = {
+const base = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.(t|j)s$': [
@@ -24,3 +24,25 @@ module.exports = {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
+
+module.exports = base;
+const sharedBase = () => {
+  const { integrationConfig: _unused, ...settings } = base;
+  return settings;
+};
+
+/**
+ * Settings of an integration-test config (real PostgreSQL): `test/**\/*.int-spec.ts`, with the
+ * global setup that starts the database and migrates the template (test/support/global-*.ts).
+ */
+module.exports.integrationConfig = (displayName) => ({
+  ...sharedBase(),
+  displayName,
+  rootDir: '.',
+  testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 120000,
+  maxWorkers: 2,
+});
