@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' }, false)).toThrow(/JWT_SECRET is required when NODE_ENV=production/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' }, false)).toThrow(/at least 32 characters/);
     const config = loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, true);
-    expect(config.jwt).toEqual({ secret: 'x'.repeat(32), secretGenerated: false });
+    expect(config.jwt).toEqual({ secret: 'x'.repeat(32), secretGenerated: false, ttlSeconds: 8 * 3600, deviceTtlSeconds: 12 * 3600 });
     expect(config.log.pretty).toBe(false);
   });
 

@@ -8,7 +8,9 @@ export interface AppConfig {
   port: number;
   host: string;
   database: { url: string; poolMax: number; connectTimeoutMs: number };
-  jwt: { secret: string; secretGenerated: boolean };
+  jwt: { secret: string; secretGenerated: boolean; ttlSeconds: number; deviceTtlSeconds: number };
+  sessionCacheTtlMs: number;
+  loginThrottle: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   http: { bodyLimit: string; corsOrigins: string[]; trustProxy: string };
   shutdownTimeoutMs: number;
@@ -40,7 +42,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS },
     // Outside production a missing secret is replaced by a random one per start (tokens then
     // do not survive a restart); the boot log warns about it.
-    jwt: e.JWT_SECRET ? { secret: e.JWT_SECRET, secretGenerated: false } : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true },
+    jwt: {
+      ...(e.JWT_SECRET ? { secret: e.JWT_SECRET, secretGenerated: false } : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true }),
+      ttlSeconds: e.JWT_TTL_SECONDS,
+      deviceTtlSeconds: e.JWT_DEVICE_TTL_SECONDS,
+    },
+    sessionCacheTtlMs: e.SESSION_CACHE_TTL_MS,
+    loginThrottle: {
+      ipLimit: e.LOGIN_THROTTLE_IP_LIMIT,
+      ipWindowSeconds: e.LOGIN_THROTTLE_IP_WINDOW_SECONDS,
+      accountLimit: e.LOGIN_THROTTLE_ACCOUNT_LIMIT,
+      accountWindowSeconds: e.LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS,
+    },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
     http: {
       bodyLimit: e.BODY_LIMIT,

@@ -26,6 +26,18 @@ export const envSchema = z
     TRUST_PROXY: z.string().default('1'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(25_000),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+    // Access tokens: 8 h for web and mobile sessions, 12 h for in-store devices (POS, KDS) that
+    // stay signed in for a whole service.
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(8 * 3600),
+    JWT_DEVICE_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(12 * 3600),
+    // How long a verified session may be served from this instance's memory before it is read
+    // again (revocations on another instance take effect within this time).
+    SESSION_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    // Login throttling (every environment): attempts per client IP, failures per account.
+    LOGIN_THROTTLE_IP_LIMIT: z.coerce.number().int().min(1).default(20),
+    LOGIN_THROTTLE_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    LOGIN_THROTTLE_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(5),
+    LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailableError, isMissingTableError, missingTableName, prismaErrorCode } from '@chefcloud/db';
+import { ApiException } from '../errors/api-exception';
 import { defaultCodeFor, type ErrorEnvelope } from '../errors/error-envelope';
 
 interface Mapped {
@@ -18,6 +19,9 @@ const DATABASE_RETRY_AFTER_SECONDS = '5';
  * P2025 → 404, P2021 (missing table: migrations not applied) → 503, database unreachable → 503.
  */
 export function mapException(exception: unknown): Mapped {
+  if (exception instanceof ApiException) {
+    return { status: exception.getStatus(), body: exception.getResponse() as Omit<ErrorEnvelope, 'requestId'>, headers: exception.headers };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -1,0 +1,139 @@
+import { JwtService } from '@nestjs/jwt';
+import type { Session, User } from '@chefcloud/db';
+import { ApiException } from '../common/errors/api-exception';
+import type { UsersRepository } from '../users/users.repository';
+import { AuthService } from './auth.service';
+import type { AuthUser } from './auth.types';
+import type { PasswordHasher } from './passwords/password-hasher';
+import type { SessionValidator } from './sessions/session-validator';
+import type { SessionsRepository } from './sessions/sessions.repository';
+import type { LoginThrottleService } from './throttle/login-throttle.service';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const user: User = {
+  id: 'u1',
+  orgId: 'o1',
+  branchId: 'b1',
+  email: 'manager@demo-bistro.test',
+  passwordHash: '$2b$04$hash',
+  firstName: 'Marco',
+  lastName: 'Manager',
+  roleLevel: 'L4',
+  isActive: true,
+  sessionVersion: 3,
+  createdAt: NOW,
+  updatedAt: NOW,
+};
+
+function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
+  const users = { findByEmail: jest.fn().mockResolvedValue(overrides.user === undefined ? user : overrides.user), findById: jest.fn().mockResolvedValue(user) };
+  const sessions = {
+    create: jest.fn((input: { expiresAt: Date; platform: string }) => Promise.resolve({ id: 's1', jti: 'j1', platform: input.platform, expiresAt: input.expiresAt } as Session)),
+    revoke: jest.fn().mockResolvedValue(true),
+    revokeAllForUser: jest.fn().mockResolvedValue(4),
+    listActive: jest.fn().mockResolvedValue([]),
+  };
+  const validator = { forget: jest.fn(), forgetUser: jest.fn() };
+  const hasher = { verifyOrDummy: jest.fn().mockResolvedValue(overrides.passwordOk ?? true) };
+  const throttle = { beforeAttempt: jest.fn().mockResolvedValue(undefined), recordFailure: jest.fn().mockResolvedValue(undefined), recordSuccess: jest.fn().mockResolvedValue(undefined) };
+  const jwt = new JwtService({ secret: 's'.repeat(40) });
+  const service = new AuthService(
+    users as unknown as UsersRepository,
+    sessions as unknown as SessionsRepository,
+    validator as unknown as SessionValidator,
+    hasher as unknown as PasswordHasher,
+    throttle as unknown as LoginThrottleService,
+    jwt,
+    { jwt: { secret: 's'.repeat(40), secretGenerated: false, ttlSeconds: 100, deviceTtlSeconds: 200 } },
+    () => NOW,
+  );
+  return { service, users, sessions, validator, hasher, throttle, jwt };
+}
+
+const ctx = { ip: '203.0.113.5', userAgent: 'jest' };
+
+describe('AuthService.login', () => {
+  it('issues an HS256 token with sub, orgId, roleLevel, sid, sv and jti, and opens a session', async () => {
+    const { service, sessions, jwt, throttle } = setup();
+    const result = await service.login({ email: ' Manager@Demo-Bistro.test ', password: 'pw' }, ctx);
+    expect(throttle.beforeAttempt).toHaveBeenCalledWith('203.0.113.5', 'manager@demo-bistro.test');
+    expect(sessions.create).toHaveBeenCalledWith({ userId: 'u1', orgId: 'o1', platform: 'WEB_BACKOFFICE', expiresAt: new Date(NOW.getTime() + 100_000), ip: '203.0.113.5', userAgent: 'jest' });
+    expect(result).toMatchObject({ token_type: 'Bearer', expires_in: 100, user: { id: 'u1', roleLevel: 'L4', orgId: 'o1', branchId: 'b1' }, session: { id: 's1' } });
+    expect(result.user).not.toHaveProperty('passwordHash');
+    const claims = jwt.verify<Record<string, unknown>>(result.access_token, { algorithms: ['HS256'], audience: 'chefcloud', issuer: 'chefcloud-api' });
+    expect(claims).toMatchObject({ sub: 'u1', orgId: 'o1', roleLevel: 'L4', sid: 's1', sv: 3, jti: 'j1' });
+    expect(throttle.recordSuccess).toHaveBeenCalledWith('manager@demo-bistro.test');
+  });
+
+  it('uses the device lifetime for POS and KDS sessions', async () => {
+    const { service } = setup();
+    await expect(service.login({ email: user.email, password: 'pw', platform: 'POS_DESKTOP' }, ctx)).resolves.toMatchObject({ expires_in: 200 });
+    await expect(service.login({ email: user.email, password: 'pw', platform: 'KDS_SCREEN' }, ctx)).resolves.toMatchObject({ expires_in: 200 });
+    await expect(service.login({ email: user.email, password: 'pw', platform: 'MOBILE_APP' }, ctx)).resolves.toMatchObject({ expires_in: 100 });
+  });
+
+  it.each([
+    ['an unknown email', { user: null }],
+    ['a wrong password', { passwordOk: false }],
+    ['an inactive user', { user: { ...user, isActive: false } }],
+  ])('refuses %s with the same 401 after one password check', async (_name, overrides) => {
+    const { service, hasher, throttle, sessions } = setup(overrides);
+    const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiException);
+    expect((error as ApiException).getStatus()).toBe(401);
+    expect((error as ApiException).getResponse()).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'Invalid email or password' });
+    expect(hasher.verifyOrDummy).toHaveBeenCalledTimes(1);
+    expect(throttle.recordFailure).toHaveBeenCalledWith(user.email);
+    expect(sessions.create).not.toHaveBeenCalled();
+  });
+
+  it('compares against the dummy hash when the email is unknown', async () => {
+    const { service, hasher } = setup({ user: null });
+    await service.login({ email: 'x@y.test', password: 'pw' }, ctx).catch(() => undefined);
+    expect(hasher.verifyOrDummy).toHaveBeenCalledWith('pw', undefined);
+  });
+
+  it('does not look the user up when throttled', async () => {
+    const { service, throttle, users } = setup();
+    throttle.beforeAttempt.mockRejectedValue(new ApiException(429, 'TOO_MANY_ATTEMPTS', 'slow down'));
+    await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
+    expect(users.findByEmail).not.toHaveBeenCalled();
+  });
+});
+
+describe('AuthService sessions', () => {
+  const auth: AuthUser = { userId: 'u1', email: user.email, orgId: 'o1', branchId: 'b1', roleLevel: 'L4', sessionId: 's1', platform: 'WEB_BACKOFFICE', sessionExpiresAt: NOW };
+
+  it('logout revokes the session and evicts it from the cache', async () => {
+    const { service, sessions, validator } = setup();
+    await service.logout(auth);
+    expect(sessions.revoke).toHaveBeenCalledWith('s1', NOW);
+    expect(validator.forget).toHaveBeenCalledWith('s1');
+  });
+
+  it('logout-all revokes every session of the user and evicts them', async () => {
+    const { service, sessions, validator } = setup();
+    await expect(service.logoutAll(auth)).resolves.toEqual({ revokedSessions: 4 });
+    expect(sessions.revokeAllForUser).toHaveBeenCalledWith('u1', NOW);
+    expect(validator.forgetUser).toHaveBeenCalledWith('u1');
+  });
+
+  it('lists active sessions and marks the current one', async () => {
+    const { service, sessions } = setup();
+    sessions.listActive.mockResolvedValue([
+      { id: 's1', platform: 'WEB_BACKOFFICE', ip: null, userAgent: null, createdAt: NOW, expiresAt: NOW },
+      { id: 's2', platform: 'POS_DESKTOP', ip: '1.2.3.4', userAgent: 'pos', createdAt: NOW, expiresAt: NOW },
+    ]);
+    const { sessions: list } = await service.activeSessions(auth);
+    expect(list.map((s) => [s.id, s.current])).toEqual([
+      ['s1', true],
+      ['s2', false],
+    ]);
+  });
+
+  it('me returns 401 when the user has been deleted', async () => {
+    const { service, users } = setup();
+    users.findById.mockResolvedValue(null);
+    await expect(service.me(auth)).rejects.toMatchObject({ status: 401 });
+  });
+});

@@ -1,0 +1,37 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiException } from '../../common/errors/api-exception';
+import type { AuthUser } from '../auth.types';
+import { IS_PUBLIC } from '../decorators/public.decorator';
+
+const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="chefcloud"' };
+
+/**
+ * Global guard: every route needs a valid bearer token unless marked @Public(). Failures are
+ * 401 in the error envelope; errors raised while checking the session (database down) pass
+ * through to the exception filter (503).
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext): ReturnType<ReturnType<typeof AuthGuard>['prototype']['canActivate']> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {
+    if (err) throw err;
+    if (!user) {
+      const reason = info instanceof Error ? info.name : undefined;
+      const message =
+        reason === 'TokenExpiredError' ? 'The access token has expired' : info instanceof Error && /No auth token/i.test(info.message) ? 'A bearer token is required' : 'The access token is invalid';
+      throw new ApiException(401, 'UNAUTHORIZED', message, { headers: BEARER_CHALLENGE });
+    }
+    return user;
+  }
+}

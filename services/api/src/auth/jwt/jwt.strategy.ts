@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { JWT_AUDIENCE, JWT_ISSUER, type AccessTokenClaims, type AuthUser } from '../auth.types';
+import { SessionValidator } from '../sessions/session-validator';
+
+/**
+ * Verifies the bearer token (HS256 only — `alg: none` and other algorithms are refused; expiry,
+ * issuer and audience checked) and then its session: see SessionValidator.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sessions: SessionValidator,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwt.secret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    return this.sessions.validate(claims);
+  }
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { ApiException } from '../../common/errors/api-exception';
+import type { ThrottleCount, ThrottleStore } from './throttle-store';
+
+export const THROTTLE_STORE = Symbol('THROTTLE_STORE');
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Login abuse protection, in every environment:
+ *  - per client IP: every attempt counts (LOGIN_THROTTLE_IP_LIMIT per LOGIN_THROTTLE_IP_WINDOW_SECONDS);
+ *  - per account: failed attempts count (LOGIN_THROTTLE_ACCOUNT_LIMIT per
+ *    LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS), and a successful login clears them.
+ * Accounts are keyed by a hash of the normalised email whether or not it exists, so a 429
+ * reveals nothing about which emails are registered. Over a limit: 429 with Retry-After.
+ */
+@Injectable()
+export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('LoginThrottle');
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
+    @Inject(THROTTLE_STORE) private readonly store: ThrottleStore & { sweep?: (olderThanSeconds: number) => Promise<number> },
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.store.sweep) return;
+    const keepSeconds = Math.max(this.config.loginThrottle.ipWindowSeconds, this.config.loginThrottle.accountWindowSeconds) * 2;
+    this.sweepTimer = setInterval(() => {
+      this.store.sweep?.(keepSeconds).catch((error: unknown) => this.logger.warn(`sweeping login_throttle failed: ${String(error)}`));
+    }, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /** Count this attempt against the IP and refuse (429) when the IP or the account is over its limit. */
+  async beforeAttempt(ip: string, email: string): Promise<void> {
+    const { ipLimit, ipWindowSeconds, accountLimit, accountWindowSeconds } = this.config.loginThrottle;
+    const byIp = await this.store.hit(ipKey(ip), ipWindowSeconds);
+    if (byIp.hits > ipLimit) throw tooManyAttempts(byIp);
+    const byAccount = await this.store.peek(accountKey(email), accountWindowSeconds);
+    if (byAccount && byAccount.hits >= accountLimit) throw tooManyAttempts(byAccount);
+  }
+
+  async recordFailure(email: string): Promise<void> {
+    await this.store.hit(accountKey(email), this.config.loginThrottle.accountWindowSeconds);
+  }
+
+  async recordSuccess(email: string): Promise<void> {
+    await this.store.reset(accountKey(email));
+  }
+}
+
+export function ipKey(ip: string): string {
+  return `ip:${ip}`;
+}
+
+export function accountKey(email: string): string {
+  return `account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+}
+
+function tooManyAttempts(count: ThrottleCount, now = Date.now()): ApiException {
+  const retryAfter = Math.max(1, Math.ceil((count.resetAt.getTime() - now) / 1000));
+  return new ApiException(429, 'TOO_MANY_ATTEMPTS', 'Too many login attempts; try again later.', {
+    headers: { 'Retry-After': String(retryAfter) },
+    extra: { retryAfterSeconds: retryAfter },
+  });
+}
