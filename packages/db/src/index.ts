@@ -6,7 +6,7 @@ export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAu
 export { RoleLevel, FlagAction } from './generated/prisma/enums';
 export { createPrismaClient, type PrismaClientOptions } from './client';
 export { isMissingTableError, missingTableName, isDatabaseUnavailableError, prismaErrorCode } from './errors/database-errors';
-export { listShippedMigrations } from './migrations/shipped-migrations';
+export { listShippedMigrations, migrationCreatingTable } from './migrations/shipped-migrations';
 export { readAppliedMigrations, type AppliedMigration } from './migrations/applied-migrations';
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
 export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH } from './paths';

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation-pipe';
@@ -19,9 +19,12 @@ function trustProxySetting(value: string): boolean | number | string {
  * Build the configured Nest application (used by main.ts and by the integration tests, so
  * tests exercise exactly what production runs).
  */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // Release the boot logs buffered until the pino logger existed (and stop buffering), so log
+  // lines written before listen() — and in tests, which never listen — are not held back.
+  app.flushLogs();
   // Render (and most PaaS) put one proxy in front: trust it so req.ip is the client's address.
   app.set('trust proxy', trustProxySetting(config.http.trustProxy));
   app.disable('x-powered-by');

@@ -9,3 +9,4 @@ export { startTestDatabaseServer, databaseUrl, withAdmin, quoteIdent, type TestD
 export { createTestDatabase, TEST_ADMIN_URL_ENV, TEST_TEMPLATE_ENV, type TestDatabase } from './test-database';
 export { jestGlobalSetup, jestGlobalTeardown } from './jest-global';
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from '../embedded/embedded-database';
+export { migrationsBefore, migrateDeployBefore } from './partial-migrations';

@@ -15,6 +15,7 @@ import type { Request } from 'express';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
 import type { AuthUser } from './auth.types';
 import { AuthService } from './auth.service';
+import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { LoginResponseDto, LogoutAllResponseDto, MeResponseDto, SessionsResponseDto } from './dto/auth-responses.dto';
@@ -32,6 +33,7 @@ const unavailable = {
 };
 
 @ApiTags('auth')
+@AllowDuringMaintenance()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

@@ -10,7 +10,7 @@ import { JwtAuthGuard } from './jwt/jwt-auth.guard';
 import { JwtStrategy } from './jwt/jwt.strategy';
 import { PasswordHasher } from './passwords/password-hasher';
 import { RolesGuard } from './roles/roles.guard';
-import { CLOCK, SessionValidator } from './sessions/session-validator';
+import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { LoginThrottleService, THROTTLE_STORE } from './throttle/login-throttle.service';
 import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
@@ -18,7 +18,6 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
 /**
  * Login, sessions and authorisation. Registers two global guards, in this order: JwtAuthGuard
  * (every route needs a bearer token unless @Public) and RolesGuard (@Roles minimum level).
- * CLOCK is injectable so tests can move time.
  */
 @Global()
 @Module({
@@ -40,10 +39,9 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
     LoginThrottleService,
     PostgresThrottleStore,
     { provide: THROTTLE_STORE, useExisting: PostgresThrottleStore },
-    { provide: CLOCK, useValue: () => new Date() },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [SessionValidator, PasswordHasher, CLOCK],
+  exports: [SessionValidator, PasswordHasher],
 })
 export class AuthModule {}

@@ -45,7 +45,7 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
     throttle as unknown as LoginThrottleService,
     jwt,
     { jwt: { secret: 's'.repeat(40), secretGenerated: false, ttlSeconds: 100, deviceTtlSeconds: 200 } },
-    () => NOW,
+    { now: () => NOW },
   );
   return { service, users, sessions, validator, hasher, throttle, jwt };
 }

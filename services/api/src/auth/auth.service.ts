@@ -7,7 +7,8 @@ import { UsersRepository } from '../users/users.repository';
 import { DEVICE_PLATFORMS, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenClaims, type AuthUser, type Platform } from './auth.types';
 import type { ActiveSessionDto, AuthUserDto, LoginResponseDto, MeResponseDto } from './dto/auth-responses.dto';
 import { PasswordHasher } from './passwords/password-hasher';
-import { CLOCK, SessionValidator, type Clock } from './sessions/session-validator';
+import { Clock } from '../common/clock/clock';
+import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { LoginThrottleService } from './throttle/login-throttle.service';
 
@@ -37,7 +38,7 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'jwt'>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -58,7 +59,7 @@ export class AuthService {
 
     const platform = input.platform ?? 'WEB_BACKOFFICE';
     const ttlSeconds = DEVICE_PLATFORMS.includes(platform) ? this.config.jwt.deviceTtlSeconds : this.config.jwt.ttlSeconds;
-    const now = this.clock();
+    const now = this.clock.now();
     const session = await this.sessions.create({
       userId: user.id,
       orgId: user.orgId,
@@ -85,18 +86,18 @@ export class AuthService {
   }
 
   async logout(auth: AuthUser): Promise<void> {
-    await this.sessions.revoke(auth.sessionId, this.clock());
+    await this.sessions.revoke(auth.sessionId, this.clock.now());
     this.validator.forget(auth.sessionId);
   }
 
   async logoutAll(auth: AuthUser): Promise<{ revokedSessions: number }> {
-    const revokedSessions = await this.sessions.revokeAllForUser(auth.userId, this.clock());
+    const revokedSessions = await this.sessions.revokeAllForUser(auth.userId, this.clock.now());
     this.validator.forgetUser(auth.userId);
     return { revokedSessions };
   }
 
   async activeSessions(auth: AuthUser): Promise<{ sessions: ActiveSessionDto[] }> {
-    const rows = await this.sessions.listActive(auth.userId, this.clock());
+    const rows = await this.sessions.listActive(auth.userId, this.clock.now());
     return {
       sessions: rows.map((s) => ({ id: s.id, platform: s.platform, ip: s.ip, userAgent: s.userAgent, createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.id === auth.sessionId })),
     };

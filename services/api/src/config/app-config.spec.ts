@@ -9,6 +9,12 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('development');
     expect(config.http.bodyLimit).toBe('100kb');
     expect(config.log.pretty).toBe(false);
+    expect(config.changeControl).toEqual({ writeBlockEnabled: true, maintenanceCacheTtlMs: 5000, flagCacheTtlMs: 5000, platformAdminOrgSlug: null });
+  });
+
+  it('turns the write block off with ENABLE_WRITE_BLOCK_MIDDLEWARE=false', () => {
+    expect(loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' }, false).changeControl.writeBlockEnabled).toBe(false);
+    expect(() => loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'maybe' }, false)).toThrow(/ENABLE_WRITE_BLOCK_MIDDLEWARE/);
   });
 
   it('fails fast without DATABASE_URL, naming the variable', () => {

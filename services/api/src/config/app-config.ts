@@ -13,6 +13,7 @@ export interface AppConfig {
   loginThrottle: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   http: { bodyLimit: string; corsOrigins: string[]; trustProxy: string };
+  changeControl: { writeBlockEnabled: boolean; maintenanceCacheTtlMs: number; flagCacheTtlMs: number; platformAdminOrgSlug: string | null };
   shutdownTimeoutMs: number;
   bcryptCost: number;
 }
@@ -59,6 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
       bodyLimit: e.BODY_LIMIT,
       corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       trustProxy: e.TRUST_PROXY,
+    },
+    changeControl: {
+      writeBlockEnabled: e.ENABLE_WRITE_BLOCK_MIDDLEWARE,
+      maintenanceCacheTtlMs: e.MAINTENANCE_CACHE_TTL_MS,
+      flagCacheTtlMs: e.FEATURE_FLAG_CACHE_TTL_MS,
+      platformAdminOrgSlug: e.PLATFORM_ADMIN_ORG_SLUG ?? null,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     bcryptCost: e.BCRYPT_COST,

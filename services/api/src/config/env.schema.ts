@@ -38,6 +38,13 @@ export const envSchema = z
     LOGIN_THROTTLE_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     LOGIN_THROTTLE_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(5),
     LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    // Change control: the write block during maintenance windows, and how long each instance
+    // may reuse a maintenance / feature-flag lookup (changes made on the same instance apply at once).
+    ENABLE_WRITE_BLOCK_MIDDLEWARE: bool.default(true),
+    MAINTENANCE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    // Slug of the platform operator's org: its L5 users may manage global windows and flags.
+    PLATFORM_ADMIN_ORG_SLUG: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 
@@ -28,29 +30,33 @@ export const REDACTED_PATHS = [
   '*.jwtSecret',
 ];
 
-/** Structured JSON logs (pino) with the request id on every line; pretty on a TTY outside production. */
+/**
+ * Structured JSON logs (pino) with the request id on every line; pretty on a TTY outside
+ * production. `destination` (tests) receives the JSON lines instead of stdout.
+ */
 @Module({})
 export class LoggerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, destination?: NodeJS.WritableStream): DynamicModule {
+    const options: Options = {
+      level: config.log.level,
+      genReqId: (req, res) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req, res),
+      customProps: () => ({ service: 'chefcloud-api' }),
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // pino-http attaches a synthetic "failed with status code" error to 5xx lines; its stack
+        // says nothing (the exception filter logs real failures with theirs), so keep the message.
+        err: (err: Error) => ({ message: err.message }),
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health/live') },
+      // 500 is a bug (error); 503 and other 5xx are expected states (maintenance, database down).
+      customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      ...(config.log.pretty && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } } : {}),
+    };
     return {
       module: LoggerModule,
-      imports: [
-        PinoLoggerModule.forRoot({
-          pinoHttp: {
-            level: config.log.level,
-            genReqId: (req, res) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req, res),
-            customProps: () => ({ service: 'chefcloud-api' }),
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health/live') },
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-            ...(config.log.pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } } : {}),
-          },
-        }),
-      ],
+      imports: [PinoLoggerModule.forRoot({ pinoHttp: destination ? [options, destination as DestinationStream] : options })],
     };
   }
 }

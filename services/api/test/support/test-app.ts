@@ -1,10 +1,15 @@
+import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import bcrypt from 'bcrypt';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { DEMO_PASSWORD, seedDemoData } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { createApp } from '../../src/app.factory';
+import { Clock } from '../../src/common/clock/clock';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { PrismaService } from '../../src/database/prisma.service';
+import { ProbeModule } from './probe.module';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -12,6 +17,9 @@ export interface TestApp {
   db: TestDatabase;
   http: ReturnType<typeof request>;
   prisma: PrismaService['client'];
+  logs: CapturedLogs;
+  /** The app's clock: `t.setNow(date)` freezes it, `t.setNow(undefined)` restores real time. */
+  setNow(date: Date | undefined): void;
   /** Log in as a demo user (password DEMO_PASSWORD) and return the bearer token. */
   login(email: string, extra?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
@@ -22,6 +30,23 @@ export interface TestAppOptions {
   seed?: boolean;
   /** Use this database instead of a fresh clone of the migrated template. */
   db?: TestDatabase;
+  /** Mount the test-only probe routes (test/support/probe.module.ts). Default true. */
+  probe?: boolean;
+}
+
+/** Log lines captured from the app (pino JSON), for assertions on what was logged. */
+export class CapturedLogs extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    callback();
+  }
+  messages(): string[] {
+    return this.lines.map((l) => String(l.msg ?? ''));
+  }
+  get text(): string {
+    return this.lines.map((l) => JSON.stringify(l)).join('\n');
+  }
 }
 
 /** Environment of every test app unless overridden: quiet, cheap hashing, throttles out of the way. */
@@ -34,21 +59,39 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   LOGIN_THROTTLE_ACCOUNT_LIMIT: '100000',
 };
 
+/** Create the platform operator's org (PLATFORM_ADMIN_ORG_SLUG=platform) with one L5 user; returns the email. */
+export async function createPlatformAdmin(t: Pick<TestApp, 'prisma' | 'config'>, slug = 'platform'): Promise<string> {
+  const org = await t.prisma.org.create({ data: { name: 'ChefCloud Platform', slug } });
+  const email = `admin@${slug}.test`;
+  await t.prisma.user.create({ data: { orgId: org.id, email, firstName: 'Pat', lastName: 'Platform', roleLevel: 'L5', passwordHash: await bcrypt.hash(DEMO_PASSWORD, t.config.bcryptCost) } });
+  return email;
+}
+
 /** The production app (createApp) on a fresh clone of the migrated template database. */
 export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase({ prefix: 'api' }));
   const config = loadConfig({ ...TEST_ENV, ...env, DATABASE_URL: db.url }, false);
-  const app = await createApp(config);
+  const logs = new CapturedLogs();
+  // nestjs-pino keeps one process-wide logger for lines outside a request; point it at this app.
+  __resetOutOfContextForTests();
+  const app = await createApp(config, { logDestination: logs, extraModules: options.probe === false ? [] : [ProbeModule] });
   await app.init();
   const prisma = app.get(PrismaService).client;
   if (options.seed ?? true) await seedDemoData(prisma, { bcryptCost: config.bcryptCost, nodeEnv: 'test' });
   const http = request(app.getHttpServer());
+  const clock = app.get(Clock);
+  let frozen: Date | undefined;
+  jest.spyOn(clock, 'now').mockImplementation(() => (frozen ? new Date(frozen) : new Date()));
   return {
     app,
     config,
     db,
     http,
     prisma,
+    logs,
+    setNow: (date) => {
+      frozen = date;
+    },
     login: async (email, extra = {}) => {
       const res = await request(app.getHttpServer()).post('/auth/login').send({ email, password: DEMO_PASSWORD, ...extra });
       if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);

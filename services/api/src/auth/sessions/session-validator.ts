@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock/clock';
 import { ApiException } from '../../common/errors/api-exception';
 import type { AccessTokenClaims, AuthUser } from '../auth.types';
 import { SessionCache } from './session-cache';
 import { SessionsRepository, type SessionSnapshot } from './sessions.repository';
-
-export const CLOCK = Symbol('CLOCK');
-export type Clock = () => Date;
 
 /**
  * Second half of authentication, after the signature: the token's session must exist, belong
@@ -21,7 +19,7 @@ export class SessionValidator {
   constructor(
     private readonly sessions: SessionsRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'sessionCacheTtlMs'>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.cache = new SessionCache(config.sessionCacheTtlMs);
   }
@@ -33,7 +31,7 @@ export class SessionValidator {
       snapshot = await this.sessions.findSnapshot(claims.sid);
       this.cache.set(claims.sid, snapshot);
     }
-    if (!isUsable(snapshot, claims, this.clock())) throw sessionInvalid();
+    if (!isUsable(snapshot, claims, this.clock.now())) throw sessionInvalid();
     return {
       userId: snapshot.userId,
       email: snapshot.user.email,

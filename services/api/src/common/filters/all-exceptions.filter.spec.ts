@@ -26,6 +26,8 @@ describe('mapException', () => {
     expect(missing.body.code).toBe('SCHEMA_NOT_MIGRATED');
     expect(missing.body.message).toContain('feature_flags');
     expect(missing.body.message).toContain('db:deploy');
+    expect(missing.body.message).toContain('20251029222740_change_control');
+    expect(missing.body.details).toEqual({ table: 'feature_flags', pendingMigration: '20251029222740_change_control' });
     expect(missing.headers).toEqual({ 'Retry-After': '30' });
   });
 

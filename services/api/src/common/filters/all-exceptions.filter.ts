@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailableError, isMissingTableError, missingTableName, prismaErrorCode } from '@chefcloud/db';
+import { isDatabaseUnavailableError, isMissingTableError, migrationCreatingTable, missingTableName, prismaErrorCode } from '@chefcloud/db';
 import { ApiException } from '../errors/api-exception';
 import { defaultCodeFor, type ErrorEnvelope } from '../errors/error-envelope';
 
@@ -60,13 +60,17 @@ export function mapException(exception: unknown): Mapped {
 
   if (isMissingTableError(exception)) {
     const table = missingTableName(exception);
+    const migration = table ? migrationCreatingTable(table) : null;
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
       headers: { 'Retry-After': '30' },
       body: {
         statusCode: 503,
         code: 'SCHEMA_NOT_MIGRATED',
-        message: `The database schema is behind this release${table ? ` (table ${table} is missing)` : ''}: run \`npm run db:deploy\` (prisma migrate deploy).`,
+        message:
+          `The database schema is behind this release${table ? ` (table ${table} is missing)` : ''}` +
+          `${migration ? `: migration ${migration} is not applied` : ''}; run \`npm run db:deploy\` (prisma migrate deploy).`,
+        ...(migration ? { details: { table, pendingMigration: migration } } : {}),
       },
     };
   }

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FeatureFlagsController } from './feature-flags.controller';
+import { FeatureFlagsRepository } from './feature-flags.repository';
+import { FeatureFlagsService } from './feature-flags.service';
+import { RequireFlagGuard } from './require-flag.guard';
+
+/** Feature flags with an audit trail; exports FeatureFlagsService.isEnabled and the @RequireFlag guard. */
+@Module({
+  controllers: [FeatureFlagsController],
+  providers: [FeatureFlagsRepository, FeatureFlagsService, RequireFlagGuard],
+  exports: [FeatureFlagsService, RequireFlagGuard],
+})
+export class FeatureFlagsModule {}

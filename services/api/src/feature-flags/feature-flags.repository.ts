@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type FeatureFlag, type FlagAction, type FlagAudit } from '@chefcloud/db';
+import { PrismaService } from '../database/prisma.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** What an audit row records of a flag, before and after a change. */
+export function flagSnapshot(flag: FeatureFlag): Prisma.InputJsonObject {
+  return {
+    key: flag.key,
+    orgId: flag.orgId,
+    description: flag.description,
+    active: flag.active,
+    rolloutPct: flag.rolloutPct,
+    scopes: (flag.scopes ?? null) as Prisma.InputJsonValue,
+  };
+}
+
+/** Prisma access to `feature_flags` and `flag_audits`. */
+@Injectable()
+export class FeatureFlagsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The flag `key` as the org sees it: the org's own, else the global one. */
+  async findEffective(orgId: string, key: string): Promise<FeatureFlag | null> {
+    const rows = await this.prisma.client.featureFlag.findMany({ where: { key, OR: [{ orgId }, { orgId: null }] } });
+    return rows.find((f) => f.orgId === orgId) ?? rows.find((f) => f.orgId === null) ?? null;
+  }
+
+  /** The org's flags plus global flags it does not override, by key. */
+  async listEffective(orgId: string): Promise<FeatureFlag[]> {
+    const rows = await this.prisma.client.featureFlag.findMany({ where: { OR: [{ orgId }, { orgId: null }] }, orderBy: [{ key: 'asc' }] });
+    const own = new Set(rows.filter((f) => f.orgId === orgId).map((f) => f.key));
+    return rows.filter((f) => f.orgId === orgId || !own.has(f.key));
+  }
+
+  /**
+   * Run `change` on a locked flag (or create one) and append its audit row, in one transaction:
+   * either both are written or neither.
+   */
+  async changeWithAudit(
+    input: { flagId?: string; action: FlagAction; userId: string; reason?: string },
+    change: (tx: Tx, before: FeatureFlag | null) => Promise<FeatureFlag>,
+  ): Promise<FeatureFlag> {
+    return this.prisma.client.$transaction(async (tx) => {
+      let before: FeatureFlag | null = null;
+      if (input.flagId) {
+        await tx.$queryRaw`SELECT id FROM feature_flags WHERE id = ${input.flagId} FOR UPDATE`;
+        before = await tx.featureFlag.findUniqueOrThrow({ where: { id: input.flagId } });
+      }
+      const after = await change(tx, before);
+      await tx.flagAudit.create({
+        data: {
+          orgId: after.orgId,
+          flagKey: after.key,
+          userId: input.userId,
+          action: input.action,
+          before: before ? flagSnapshot(before) : Prisma.DbNull,
+          after: flagSnapshot(after),
+          reason: input.reason ?? null,
+        },
+      });
+      return after;
+    });
+  }
+
+  async audits(orgId: string | null, key: string, skip: number, take: number): Promise<{ items: FlagAudit[]; total: number }> {
+    const where: Prisma.FlagAuditWhereInput = { orgId, flagKey: key };
+    const [items, total] = await Promise.all([
+      this.prisma.client.flagAudit.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),
+      this.prisma.client.flagAudit.count({ where }),
+    ]);
+    return { items, total };
+  }
+}

@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isMissingTableError, Prisma, type FeatureFlag } from '@chefcloud/db';
+import type { AuthUser } from '../auth/auth.types';
+import { ApiException } from '../common/errors/api-exception';
+import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PlatformAdminService } from '../platform/platform-admin.service';
+import {
+  toAuditDto,
+  toFlagDto,
+  type CreateFeatureFlagDto,
+  type FeatureFlagDto,
+  type FlagAuditDto,
+  type FlagScopesDto,
+  type UpdateFeatureFlagDto,
+} from './dto/feature-flag.dto';
+import { FeatureFlagsRepository } from './feature-flags.repository';
+import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
+
+const scopesValue = (scopes: FlagScopesDto | null | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined =>
+  scopes === undefined ? undefined : scopes === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(scopes)) as Prisma.InputJsonValue);
+
+/**
+ * Feature flags per org (key unique per org) plus global flags (platform admins), every change
+ * audited in the same transaction. Evaluation (`evaluate`, `isEnabled`) never throws and reads
+ * through a per-instance cache of FEATURE_FLAG_CACHE_TTL_MS (default 5 s), cleared by changes
+ * made on this instance.
+ */
+@Injectable()
+export class FeatureFlagsService {
+  private readonly logger = new Logger('FeatureFlags');
+  private readonly cache = new Map<string, { at: number; flag: Promise<FeatureFlag | null> }>();
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly flags: FeatureFlagsRepository,
+    private readonly platform: PlatformAdminService,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+  ) {
+    this.ttlMs = config.changeControl.flagCacheTtlMs;
+  }
+
+  async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
+    if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global feature flags');
+    const flag = await this.flags.changeWithAudit({ action: 'CREATE', userId: user.userId, reason: dto.reason }, (tx) =>
+      tx.featureFlag.create({
+        data: {
+          key: dto.key,
+          orgId: dto.global ? null : user.orgId,
+          description: dto.description ?? null,
+          active: dto.active ?? false,
+          rolloutPct: dto.rolloutPct ?? 100,
+          scopes: scopesValue(dto.scopes),
+          createdById: user.userId,
+          updatedById: user.userId,
+        },
+      }),
+    );
+    this.invalidate();
+    return toFlagDto(flag);
+  }
+
+  async list(user: AuthUser): Promise<{ flags: FeatureFlagDto[] }> {
+    return { flags: (await this.flags.listEffective(user.orgId)).map(toFlagDto) };
+  }
+
+  async get(user: AuthUser, key: string): Promise<FeatureFlagDto> {
+    return toFlagDto(await this.visible(user, key));
+  }
+
+  async update(user: AuthUser, key: string, dto: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
+    const current = await this.changeable(user, key);
+    return this.change(user, current, 'UPDATE', dto.reason, {
+      description: dto.description,
+      rolloutPct: dto.rolloutPct,
+      scopes: scopesValue(dto.scopes),
+    });
+  }
+
+  async toggle(user: AuthUser, key: string, reason?: string): Promise<FeatureFlagDto> {
+    const current = await this.changeable(user, key);
+    return this.change(user, current, 'TOGGLE', reason, (before) => ({ active: !before.active }));
+  }
+
+  /** The kill switch: off for everyone (active=false, rolloutPct=0) and the KILL audit, in one transaction. */
+  async kill(user: AuthUser, key: string, reason?: string): Promise<FeatureFlagDto> {
+    const current = await this.changeable(user, key);
+    return this.change(user, current, 'KILL', reason, { active: false, rolloutPct: 0 });
+  }
+
+  async audit(user: AuthUser, key: string, query: PageQueryDto): Promise<{ items: FlagAuditDto[] } & Omit<Page<unknown>, 'items'>> {
+    const flag = await this.visible(user, key);
+    const { page, pageSize, skip } = pageOf(query);
+    const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
+    return { items: items.map(toAuditDto), page, pageSize, total };
+  }
+
+  /** Evaluate `key` for a user. Never throws: a missing flag, a missing table or any error gives enabled=false with a reason. */
+  async evaluate(key: string, subject: EvaluationSubject & { orgId: string }): Promise<Evaluation> {
+    try {
+      const flag = await this.cachedFlag(subject.orgId, key);
+      if (!flag) return { key, enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };
+      return evaluateFlag(flag, subject);
+    } catch (error) {
+      if (isMissingTableError(error)) return { key, enabled: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' };
+      this.logger.warn(`evaluating flag ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { key, enabled: false, reason: 'ERROR', errorCode: 'GENERAL' };
+    }
+  }
+
+  /** For other modules: is `key` on for this user? (false on any error) */
+  async isEnabled(key: string, user: Pick<AuthUser, 'userId' | 'orgId' | 'roleLevel' | 'branchId'>): Promise<boolean> {
+    return (await this.evaluate(key, user)).enabled;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private cachedFlag(orgId: string, key: string): Promise<FeatureFlag | null> {
+    const cacheKey = `${orgId}\0${key}`;
+    const now = Date.now();
+    const hit = this.cache.get(cacheKey);
+    if (hit && now - hit.at < this.ttlMs) return hit.flag;
+    const flag = this.flags.findEffective(orgId, key);
+    if (this.ttlMs > 0) {
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(cacheKey, { at: now, flag });
+      flag.catch(() => this.cache.delete(cacheKey));
+    }
+    return flag;
+  }
+
+  private async visible(user: AuthUser, key: string): Promise<FeatureFlag> {
+    const flag = await this.flags.findEffective(user.orgId, key);
+    if (!flag) throw new ApiException(404, 'NOT_FOUND', `Feature flag ${key} not found`);
+    return flag;
+  }
+
+  private async changeable(user: AuthUser, key: string): Promise<FeatureFlag> {
+    const flag = await this.visible(user, key);
+    if (flag.orgId === null) await this.platform.assertPlatformAdmin(user, 'change global feature flags');
+    return flag;
+  }
+
+  private async change(
+    user: AuthUser,
+    current: FeatureFlag,
+    action: 'UPDATE' | 'TOGGLE' | 'KILL',
+    reason: string | undefined,
+    data: Prisma.FeatureFlagUncheckedUpdateInput | ((before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput),
+  ): Promise<FeatureFlagDto> {
+    const flag = await this.flags.changeWithAudit({ flagId: current.id, action, userId: user.userId, reason }, (tx, before) =>
+      tx.featureFlag.update({ where: { id: current.id }, data: { ...(typeof data === 'function' ? data(before as FeatureFlag) : data), updatedById: user.userId } }),
+    );
+    this.invalidate();
+    return toFlagDto(flag);
+  }
+}

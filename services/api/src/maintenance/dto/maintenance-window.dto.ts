@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { MaintenanceWindow } from '@chefcloud/db';
+import { PageQueryDto } from '../../common/pagination/pagination.dto';
+import { IsoDateTime } from '../../common/validation/iso-date-time.decorator';
+
+export class CreateMaintenanceWindowDto {
+  @ApiProperty({ example: '2026-11-26T02:00:00.000Z' })
+  @IsoDateTime('startsAt')
+  startsAt!: Date;
+
+  @ApiProperty({ example: '2026-11-26T02:30:00.000Z', description: 'Must be after startsAt' })
+  @IsoDateTime('endsAt')
+  endsAt!: Date;
+
+  @ApiPropertyOptional({ example: 'Menu migration: changes are paused for 30 minutes', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  message?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Refuse POST/PUT/PATCH/DELETE while the window is in force' })
+  @IsOptional()
+  @IsBoolean()
+  blockWrites?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'A window for every org; platform admins only (PLATFORM_ADMIN_ORG_SLUG)' })
+  @IsOptional()
+  @IsBoolean()
+  global?: boolean;
+}
+
+export class UpdateMaintenanceWindowDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsoDateTime('startsAt')
+  startsAt?: Date;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsoDateTime('endsAt')
+  endsAt?: Date;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  message?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  blockWrites?: boolean;
+}
+
+export class ListMaintenanceQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only windows still in force after this instant' })
+  @IsOptional()
+  @IsoDateTime('from')
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'Only windows starting before this instant' })
+  @IsOptional()
+  @IsoDateTime('to')
+  to?: Date;
+}
+
+export class MaintenanceWindowDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for a global window' }) orgId!: string | null;
+  @ApiProperty() global!: boolean;
+  @ApiProperty() startsAt!: Date;
+  @ApiProperty() endsAt!: Date;
+  @ApiProperty({ nullable: true, type: String }) message!: string | null;
+  @ApiProperty() blockWrites!: boolean;
+  @ApiProperty({ nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class ActiveWindowsDto {
+  @ApiProperty({ type: [MaintenanceWindowDto] }) windows!: MaintenanceWindowDto[];
+}
+
+export class MaintenancePageDto {
+  @ApiProperty({ type: [MaintenanceWindowDto] }) items!: MaintenanceWindowDto[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+export function toWindowDto(w: MaintenanceWindow): MaintenanceWindowDto {
+  return {
+    id: w.id,
+    orgId: w.orgId,
+    global: w.orgId === null,
+    startsAt: w.startsAt,
+    endsAt: w.endsAt,
+    message: w.message,
+    blockWrites: w.blockWrites,
+    createdById: w.createdById,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  };
+}

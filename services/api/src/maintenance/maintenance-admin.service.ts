@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import type { MaintenanceWindow } from '@chefcloud/db';
+import type { AuthUser } from '../auth/auth.types';
+import { Clock } from '../common/clock/clock';
+import { ApiException } from '../common/errors/api-exception';
+import { pageOf, type Page } from '../common/pagination/pagination.dto';
+import { PlatformAdminService } from '../platform/platform-admin.service';
+import { toWindowDto, type CreateMaintenanceWindowDto, type ListMaintenanceQueryDto, type MaintenanceWindowDto, type UpdateMaintenanceWindowDto } from './dto/maintenance-window.dto';
+import { MaintenanceWindowsRepository } from './maintenance-windows.repository';
+import { MaintenanceService } from './maintenance.service';
+
+/**
+ * Managing maintenance windows through /ops/maintenance. A user sees and changes their own
+ * org's windows (another org's window is 404) and sees global ones; only platform admins may
+ * create or change global windows (403 otherwise). Every change invalidates this instance's
+ * maintenance cache at once; other instances follow within MAINTENANCE_CACHE_TTL_MS.
+ */
+@Injectable()
+export class MaintenanceAdminService {
+  constructor(
+    private readonly windows: MaintenanceWindowsRepository,
+    private readonly maintenance: MaintenanceService,
+    private readonly platform: PlatformAdminService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(user: AuthUser, dto: CreateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+    assertOrder(dto.startsAt, dto.endsAt);
+    if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global maintenance windows');
+    const created = await this.windows.create({
+      orgId: dto.global ? null : user.orgId,
+      startsAt: dto.startsAt,
+      endsAt: dto.endsAt,
+      message: dto.message ?? null,
+      blockWrites: dto.blockWrites ?? true,
+      createdById: user.userId,
+    });
+    this.maintenance.invalidate();
+    return toWindowDto(created);
+  }
+
+  async active(user: AuthUser): Promise<{ windows: MaintenanceWindowDto[] }> {
+    const windows = await this.maintenance.activeWindows(this.clock.now(), user.orgId);
+    return { windows: windows.map(toWindowDto) };
+  }
+
+  async list(user: AuthUser, query: ListMaintenanceQueryDto): Promise<Page<MaintenanceWindowDto>> {
+    if (query.from && query.to && query.to <= query.from) throw invalid('to', 'to must be after from');
+    const { page, pageSize, skip } = pageOf(query);
+    const { items, total } = await this.windows.list(user.orgId, { from: query.from, to: query.to }, skip, pageSize);
+    return { items: items.map(toWindowDto), page, pageSize, total };
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+    const window = await this.changeable(user, id);
+    assertOrder(dto.startsAt ?? window.startsAt, dto.endsAt ?? window.endsAt);
+    const updated = await this.windows.update(id, { startsAt: dto.startsAt, endsAt: dto.endsAt, message: dto.message, blockWrites: dto.blockWrites });
+    this.maintenance.invalidate();
+    return toWindowDto(updated);
+  }
+
+  /** End a window now (a future window is cancelled: it starts and ends now). Ending an ended window changes nothing. */
+  async end(user: AuthUser, id: string): Promise<MaintenanceWindowDto> {
+    const window = await this.changeable(user, id);
+    const now = this.clock.now();
+    if (window.endsAt <= now) return toWindowDto(window);
+    const updated = await this.windows.update(id, { endsAt: now, ...(window.startsAt > now ? { startsAt: now } : {}) });
+    this.maintenance.invalidate();
+    return toWindowDto(updated);
+  }
+
+  private async changeable(user: AuthUser, id: string): Promise<MaintenanceWindow> {
+    const window = await this.windows.findById(id);
+    if (!window || (window.orgId !== null && window.orgId !== user.orgId)) {
+      throw new ApiException(404, 'NOT_FOUND', 'Maintenance window not found');
+    }
+    if (window.orgId === null) await this.platform.assertPlatformAdmin(user, 'change global maintenance windows');
+    return window;
+  }
+}
+
+function invalid(field: string, message: string): ApiException {
+  return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${field}`, { details: [{ field, errors: [message] }] });
+}
+
+function assertOrder(startsAt: Date, endsAt: Date): void {
+  if (endsAt.getTime() <= startsAt.getTime()) throw invalid('endsAt', 'endsAt must be after startsAt');
+}

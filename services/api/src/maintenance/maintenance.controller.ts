@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth.types';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { Roles } from '../auth/roles/roles.decorator';
+import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
+import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
+import {
+  ActiveWindowsDto,
+  CreateMaintenanceWindowDto,
+  ListMaintenanceQueryDto,
+  MaintenancePageDto,
+  MaintenanceWindowDto,
+  UpdateMaintenanceWindowDto,
+} from './dto/maintenance-window.dto';
+import { MaintenanceAdminService } from './maintenance-admin.service';
+
+const schemaBehind = {
+  type: ErrorEnvelopeDto,
+  description: 'Database unavailable, or the maintenance_windows table missing (SCHEMA_NOT_MIGRATED names the pending migration)',
+};
+
+/** /ops/maintenance: never write-blocked itself, so a window can always be ended. */
+@ApiTags('ops: maintenance')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorEnvelopeDto })
+@ApiServiceUnavailableResponse(schemaBehind)
+@AllowDuringMaintenance()
+@Controller('ops/maintenance')
+export class MaintenanceController {
+  constructor(private readonly admin: MaintenanceAdminService) {}
+
+  @Post()
+  @Roles('L5')
+  @ApiOperation({ summary: 'Schedule a maintenance window for your org (or, for platform admins, every org with global: true)' })
+  @ApiCreatedResponse({ type: MaintenanceWindowDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: 'Below L5, or a global window by a non-platform admin' })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+    return this.admin.create(user, body);
+  }
+
+  @Get('active')
+  @ApiOperation({ summary: 'Windows in force now for your org (including global ones), for a banner; any signed-in user' })
+  @ApiOkResponse({ type: ActiveWindowsDto })
+  active(@CurrentUser() user: AuthUser): Promise<ActiveWindowsDto> {
+    return this.admin.active(user);
+  }
+
+  @Get('list')
+  @Roles('L4')
+  @ApiOperation({ summary: 'Your org’s and global windows, newest first; ?from&to keep those overlapping [from, to)' })
+  @ApiOkResponse({ type: MaintenancePageDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListMaintenanceQueryDto): Promise<MaintenancePageDto> {
+    return this.admin.list(user, query);
+  }
+
+  @Patch(':id')
+  @Roles('L5')
+  @ApiOperation({ summary: 'Change a window (times, message, blockWrites)' })
+  @ApiOkResponse({ type: MaintenanceWindowDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
+  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+    return this.admin.update(user, id, body);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @Roles('L5')
+  @ApiOperation({ summary: 'End a window now (a future one is cancelled); writes resume at once on this instance' })
+  @ApiOkResponse({ type: MaintenanceWindowDto })
+  @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
+  end(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<MaintenanceWindowDto> {
+    return this.admin.end(user, id);
+  }
+}

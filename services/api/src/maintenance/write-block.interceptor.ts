@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { from, switchMap, type Observable } from 'rxjs';
+import type { MaintenanceWindow } from '@chefcloud/db';
+import type { AuthUser } from '../auth/auth.types';
+import { Clock } from '../common/clock/clock';
+import { ApiException } from '../common/errors/api-exception';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ALLOW_DURING_MAINTENANCE } from './allow-during-maintenance.decorator';
+import { MaintenanceService } from './maintenance.service';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const BYPASS_HEADER = 'x-maintenance-bypass';
+
+interface WriteRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  user?: AuthUser;
+}
+
+/**
+ * The write block. A global interceptor, so it runs after authentication and sees the verified
+ * user: its org decides which windows apply (anonymous callers: global windows only), and an L5
+ * user may bypass with `X-Maintenance-Bypass: 1` (logged). While a blocking window is in force,
+ * POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until the window ends.
+ * Routes marked @AllowDuringMaintenance() are never blocked. ENABLE_WRITE_BLOCK_MIDDLEWARE=false
+ * turns it off (logged at boot).
+ */
+@Injectable()
+export class WriteBlockInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('WriteBlock');
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly maintenance: MaintenanceService,
+    private readonly reflector: Reflector,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+  ) {
+    this.enabled = config.changeControl.writeBlockEnabled;
+    if (!this.enabled) this.logger.warn('ENABLE_WRITE_BLOCK_MIDDLEWARE=false: maintenance windows will not block writes');
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.enabled || context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<WriteRequest>();
+    if (!WRITE_METHODS.has(req.method)) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_DURING_MAINTENANCE, [context.getHandler(), context.getClass()])) return next.handle();
+    const now = this.clock.now();
+    return from(this.maintenance.isBlockedWrite(now, req.user?.orgId ?? null)).pipe(
+      switchMap((decision) => {
+        if (!decision.blocked) return next.handle();
+        if (req.user?.roleLevel === 'L5' && req.headers[BYPASS_HEADER] === '1') {
+          this.logger.warn({ userId: req.user.userId, orgId: req.user.orgId, method: req.method, url: req.url, windowId: decision.window?.id }, 'maintenance write block bypassed by an L5 user');
+          return next.handle();
+        }
+        throw maintenanceError(decision.window as MaintenanceWindow, now);
+      }),
+    );
+  }
+}
+
+export function maintenanceError(window: MaintenanceWindow, now: Date): ApiException {
+  const retryAfter = Math.max(1, Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000));
+  return new ApiException(503, 'MAINTENANCE', window.message ?? 'Writes are paused for scheduled maintenance; retry after the window ends.', {
+    headers: { 'Retry-After': String(retryAfter) },
+    extra: { window: { id: window.id, endsAt: window.endsAt.toISOString() } },
+  });
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Module, Post } from '@nestjs/common';
+import { Public } from '../../src/auth/decorators/public.decorator';
+import { FeatureFlagsModule } from '../../src/feature-flags/feature-flags.module';
+import { RequireFlag } from '../../src/feature-flags/require-flag.guard';
+
+/**
+ * Routes that exist only in tests, standing in for the business endpoints other modules will
+ * add: a write any signed-in user may make, an anonymous write, and a flag-gated read.
+ */
+@Controller('probe')
+class ProbeController {
+  @Post('orders')
+  createOrder(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Public()
+  @Post('public')
+  publicWrite(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('beta')
+  @RequireFlag('beta-menu')
+  beta(): { beta: true } {
+    return { beta: true };
+  }
+}
+
+@Module({ imports: [FeatureFlagsModule], controllers: [ProbeController] })
+export class ProbeModule {}
