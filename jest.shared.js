@@ -25,24 +25,34 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-module.exports = base;
-const sharedBase = () => {
-  const { integrationConfig: _unused, ...settings } = base;
-  return settings;
-};
+/** Settings of a unit-test config: specs beside the code (`src/**\/*.spec.ts`), no database. */
+function unitConfig(displayName, extra = {}) {
+  return {
+    ...base,
+    displayName,
+    rootDir: '.',
+    testMatch: ['<rootDir>/src/**/*.spec.ts'],
+    modulePathIgnorePatterns: ['<rootDir>/dist/'],
+    ...extra,
+  };
+}
 
 /**
  * Settings of an integration-test config (real PostgreSQL): `test/**\/*.int-spec.ts`, with the
  * global setup that starts the database and migrates the template (test/support/global-*.ts).
  */
-module.exports.integrationConfig = (displayName) => ({
-  ...sharedBase(),
-  displayName,
-  rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 120000,
-  maxWorkers: 2,
-});
+function integrationConfig(displayName) {
+  return {
+    ...base,
+    displayName,
+    rootDir: '.',
+    testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+    modulePathIgnorePatterns: ['<rootDir>/dist/'],
+    globalSetup: '<rootDir>/test/support/global-setup.ts',
+    globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    testTimeout: 120000,
+    maxWorkers: 2,
+  };
+}
+
+module.exports = { unitConfig, integrationConfig };

@@ -1,11 +1,6 @@
 /** Unit tests of @chefcloud/db: specs beside the code, no database. */
-const shared = require('../../jest.shared');
+const { unitConfig } = require('../../jest.shared');
 
-/** @type {import('jest').Config} */
-module.exports = {
-  ...shared,
-  displayName: 'db:unit',
-  rootDir: '.',
+module.exports = unitConfig('db:unit', {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/engine/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
-};
+});
