@@ -57,3 +57,22 @@ describe('API basics (real PostgreSQL)', () => {
     await expect(prisma.maintenanceWindow.count()).resolves.toBe(0);
   });
 });
+
+describe('CORS from CORS_ORIGINS (real PostgreSQL)', () => {
+  it('allows only the configured origins', async () => {
+    const t = await startTestApp({ CORS_ORIGINS: 'https://backoffice.example.test' }, { seed: false });
+    try {
+      const allowed = await request(t.app.getHttpServer())
+        .options('/auth/login')
+        .set('Origin', 'https://backoffice.example.test')
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'content-type,authorization');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://backoffice.example.test');
+      const refused = await request(t.app.getHttpServer()).options('/auth/login').set('Origin', 'https://evil.example.test').set('Access-Control-Request-Method', 'POST');
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
