@@ -8,6 +8,8 @@ export { createPrismaClient, type PrismaClientOptions } from './client';
 export { isMissingTableError, missingTableName, isDatabaseUnavailableError, prismaErrorCode } from './errors/database-errors';
 export { listShippedMigrations, migrationCreatingTable } from './migrations/shipped-migrations';
 export { readAppliedMigrations, type AppliedMigration } from './migrations/applied-migrations';
+export { compareMigrations, type SchemaState } from './migrations/schema-state';
+export { lintMigrationFiles, SQUAWK_CONFIG, type LintResult, type LintViolation } from './migrations/migration-lint';
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
 export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH } from './paths';
 export { seedDemoData, DEMO_PASSWORD, type SeedResult } from './seed/demo-seed';

@@ -1,0 +1,23 @@
+/**
+ * `npm run db:lint`: squawk over every shipped migration.sql (CHEFCLOUD_MIGRATIONS_DIR overrides
+ * the directory), with packages/db/.squawk.toml. Exit 1 on any violation.
+ */
+import path from 'node:path';
+import { lintMigrationFiles } from '../migrations/migration-lint';
+import { listShippedMigrations } from '../migrations/shipped-migrations';
+import { MIGRATIONS_DIR } from '../paths';
+
+const dir = process.env.CHEFCLOUD_MIGRATIONS_DIR ?? MIGRATIONS_DIR;
+const files = listShippedMigrations(dir).map((name) => path.join(dir, name, 'migration.sql'));
+const result = lintMigrationFiles(files);
+const relative = (file: string) => path.relative(process.cwd(), file);
+
+for (const v of result.violations) {
+  process.stdout.write(`${relative(v.file)}:${v.line}: ${v.rule}: ${v.message}${v.help ? `\n    help: ${v.help}` : ''}\n`);
+}
+const checked = files.length - result.excluded.length;
+process.stdout.write(
+  `[db:lint] squawk: ${checked} migration(s) checked, ${result.excluded.length} baseline migration(s) excluded (see .squawk.toml), ` +
+    `${result.violations.length} violation(s)${result.ok ? '' : ' — see https://squawkhq.com/docs/rules'}\n`,
+);
+process.exitCode = result.ok ? 0 : 1;

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DB_PACKAGE_DIR } from '../paths';
+
+export const SQUAWK_CONFIG = path.join(DB_PACKAGE_DIR, '.squawk.toml');
+
+export interface LintViolation {
+  file: string;
+  line: number;
+  rule: string;
+  message: string;
+  help: string | null;
+}
+
+export interface LintResult {
+  ok: boolean;
+  violations: LintViolation[];
+  /** Files squawk skipped because of excluded_paths in the config. */
+  excluded: string[];
+}
+
+function squawkBinary(): string {
+  return require.resolve('squawk-cli/js/bin/squawk');
+}
+
+/** Glob-ish match of squawk's excluded_paths patterns (`*` only), as squawk applies them. */
+function excludedBy(patterns: string[], file: string): boolean {
+  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(file));
+}
+
+function excludedPatterns(configText: string): string[] {
+  const block = /excluded_paths\s*=\s*\[([\s\S]*?)\]/.exec(configText)?.[1] ?? '';
+  return [...block.matchAll(/^\s*"([^"]+)"/gm)].map((m) => m[1]);
+}
+
+/** Run squawk (the npm package's own binary) with the checked-in config over `files`. */
+export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_CONFIG): LintResult {
+  if (files.length === 0) return { ok: true, violations: [], excluded: [] };
+  const patterns = excludedPatterns(fs.readFileSync(configPath, 'utf8'));
+  const excluded = files.filter((f) => excludedBy(patterns, f));
+  const result = spawnSync(process.execPath, [squawkBinary(), '--config', configPath, '--reporter', 'json', ...files], { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  const out = result.stdout.trim();
+  let parsed: { file: string; line: number; rule_name: string; message: string; help: string | null }[] = [];
+  try {
+    parsed = out ? (JSON.parse(out) as typeof parsed) : [];
+  } catch {
+    throw new Error(`squawk failed (exit ${result.status}): ${out}\n${result.stderr}`);
+  }
+  const violations = parsed.map((v) => ({ file: v.file, line: v.line, rule: v.rule_name, message: v.message, help: v.help }));
+  if (result.status !== 0 && violations.length === 0) throw new Error(`squawk failed (exit ${result.status}): ${result.stderr || out}`);
+  return { ok: violations.length === 0, violations, excluded };
+}
