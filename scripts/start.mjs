@@ -69,7 +69,9 @@ async function main() {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
     const port = Number(env.EMBEDDED_PG_PORT ?? 0) || (await db.freePort());
     log(`DATABASE_URL is not set: starting an embedded PostgreSQL 17 (data in ${path.relative(root, dataDir) || dataDir}, port ${port})`);
-    embedded = await db.startEmbeddedDatabase({ dataDir, port, persistent: true });
+    // exitOnSignals: false — on Ctrl-C/SIGTERM this script stops the API first (its in-flight
+    // requests still need the database), then the database.
+    embedded = await db.startEmbeddedDatabase({ dataDir, port, persistent: true, exitOnSignals: false });
     await ensureDatabase(embedded.adminUrl, 'chefcloud');
     env.DATABASE_URL = embedded.urlFor('chefcloud');
   } else {

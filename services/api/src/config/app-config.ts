@@ -7,7 +7,8 @@ export interface AppConfig {
   isProduction: boolean;
   port: number;
   host: string;
-  database: { url: string; poolMax: number; connectTimeoutMs: number };
+  database: { url: string; poolMax: number; connectTimeoutMs: number; queryTimeoutMs: number };
+  healthTimeoutMs: number;
   jwt: { secret: string; secretGenerated: boolean; ttlSeconds: number; deviceTtlSeconds: number };
   sessionCacheTtlMs: number;
   loginThrottle: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
@@ -40,7 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     isProduction,
     port: e.PORT,
     host: e.HOST,
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
+    healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
     // Outside production a missing secret is replaced by a random one per start (tokens then
     // do not survive a restart); the boot log warns about it.
     jwt: {

@@ -18,6 +18,11 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// connection string'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+    // Longest a query may run (server statement_timeout and client query timeout): a hung
+    // database becomes a 503 after this, never a request that hangs forever.
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    // Readiness (/api/health) answers within this even when the database hangs (Render: 5 s).
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(4_500).default(2_000),
     JWT_SECRET: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.optional(),

@@ -16,6 +16,8 @@ export class PrismaService implements OnModuleDestroy {
       url: config.database.url,
       poolMax: config.database.poolMax,
       connectTimeoutMs: config.database.connectTimeoutMs,
+      statementTimeoutMs: config.database.queryTimeoutMs,
+      queryTimeoutMs: config.database.queryTimeoutMs + 1_000,
       onPoolError: (err) => this.logger.warn(`idle database connection failed: ${err.message}`),
     });
   }

@@ -1,29 +1,134 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import net from 'node:net';
+import type { Socket } from 'node:net';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 
 /**
- * On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (closing idle
- * keep-alive sockets at once), force-close whatever is left after `timeoutMs`, then close the
- * Nest application (which disconnects Prisma) and exit 0. Render sends SIGTERM and waits
- * maxShutdownDelaySeconds (default 30 s) before SIGKILL, so the timeout must stay below it.
+ * How long a connection with nothing in flight is kept during a drain before it is closed: a
+ * client may be sending a request on it right now (a just-accepted connection, or a keep-alive
+ * one it is reusing). Such a request is served, with `Connection: close`.
+ */
+export const IDLE_CONNECTION_GRACE_MS = 1_000;
+/**
+ * How long the listener keeps accepting after the signal. Connections a client opened just
+ * before it may still wait in the kernel's accept queue; closing the listener at once would
+ * reset them (ECONNRESET for a request the client already sent). They are accepted and answered
+ * with `Connection: close`. Render has moved traffic to the new instance before it sends SIGTERM.
+ */
+export const ACCEPT_GRACE_MS = 500;
+/** The listener closes only after this long without a new connection (bounded by MAX_ACCEPT_MS). */
+const ACCEPT_QUIET_MS = 100;
+const MAX_ACCEPT_MS = 5_000;
+const SWEEP_INTERVAL_MS = 50;
+
+interface TrackedSocket {
+  active: number;
+  /** When the connection opened or last finished a response. */
+  idleSince: number;
+  /** Responses in progress on it (to mark `Connection: close` when a drain starts). */
+  responses: Set<ServerResponse>;
+}
+
+/**
+ * Tracks every connection of the HTTP server for a drain that resets nothing a client has sent:
+ * requests in progress finish and their responses close the connection; connections with
+ * nothing in flight (just accepted, or keep-alive between requests) are closed only after
+ * IDLE_CONNECTION_GRACE_MS without a request. Node's own server.close() destroys idle
+ * connections at once, so a request a client had just written on one would see ECONNRESET.
+ */
+export class ConnectionDrainer {
+  private readonly sockets = new Map<Socket, TrackedSocket>();
+  private draining = false;
+  private lastConnectionAt = 0;
+
+  constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.lastConnectionAt = Date.now();
+      this.sockets.set(socket, { active: 0, idleSince: Date.now(), responses: new Set() });
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const tracked = this.sockets.get(req.socket);
+      tracked?.responses.add(res);
+      if (tracked) tracked.active++;
+      // During a drain every response closes its connection.
+      if (this.draining) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        if (!tracked) return;
+        tracked.responses.delete(res);
+        tracked.active--;
+        tracked.idleSince = Date.now();
+      });
+    });
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /**
+   * Close each connection as soon as it has nothing in flight, stop accepting after
+   * `acceptGraceMs`, and resolve when no connection is left.
+   */
+  async drain(acceptGraceMs = ACCEPT_GRACE_MS, onStopAccepting?: () => void): Promise<void> {
+    this.draining = true;
+    for (const tracked of this.sockets.values()) {
+      for (const res of tracked.responses) if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    this.sweep();
+    const timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    try {
+      const started = Date.now();
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      if (acceptGraceMs > 0) {
+        await sleep(acceptGraceMs);
+        // Still accepting while connections keep arriving (a busy event loop accepts late).
+        while (Date.now() - this.lastConnectionAt < ACCEPT_QUIET_MS && Date.now() - started < MAX_ACCEPT_MS) await sleep(ACCEPT_QUIET_MS);
+        // Close from the check phase, after the poll phase has accepted what was queued.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(this.server, () => resolve()));
+      onStopAccepting?.();
+      await closed;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Destroy whatever is left (the drain timeout). */
+  destroyAll(): void {
+    for (const socket of this.sockets.keys()) socket.destroy();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [socket, t] of this.sockets) {
+      if (t.active === 0 && now - t.idleSince >= IDLE_CONNECTION_GRACE_MS) socket.destroy();
+    }
+  }
+}
+
+/**
+ * On SIGTERM/SIGINT: stop accepting connections (after ACCEPT_GRACE_MS, for connections already
+ * queued), let in-flight requests finish, close connections once idle for IDLE_CONNECTION_GRACE_MS,
+ * force-close whatever is left after `timeoutMs`, then close the Nest application (which
+ * disconnects Prisma) and exit 0. Render sends SIGTERM and waits maxShutdownDelaySeconds
+ * (default 30 s) before SIGKILL, so the timeout must stay below it (SHUTDOWN_TIMEOUT_MS, 25 s).
  */
 export function installGracefulShutdown(app: INestApplication, logger: LoggerService, timeoutMs: number): void {
+  const server = app.getHttpServer() as Server;
+  const drainer = new ConnectionDrainer(server);
   let shuttingDown = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
     const started = Date.now();
-    logger.log(`${signal} received: draining in-flight requests (up to ${timeoutMs} ms)`, 'Shutdown');
-    const server = app.getHttpServer() as Server;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    logger.log(`${signal} received: draining in-flight requests (up to ${timeoutMs} ms, ${drainer.connections} open connection(s))`, 'Shutdown');
     const timer = setTimeout(() => {
-      logger.warn(`shutdown timeout reached: closing remaining connections`, 'Shutdown');
-      server.closeAllConnections();
+      logger.warn(`shutdown timeout reached: closing ${drainer.connections} remaining connection(s)`, 'Shutdown');
+      drainer.destroyAll();
     }, timeoutMs);
-    await closed;
-    clearInterval(idleSweep);
+    await drainer.drain(ACCEPT_GRACE_MS, () => logger.log(`stopped accepting connections (${drainer.connections} still open)`, 'Shutdown'));
     clearTimeout(timer);
     await app.close();
     logger.log(`shut down cleanly in ${Date.now() - started} ms`, 'Shutdown');

@@ -49,7 +49,9 @@ export class LoggerModule {
         // says nothing (the exception filter logs real failures with theirs), so keep the message.
         err: (err: Error) => ({ message: err.message }),
       },
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health/live') },
+      // Health checks are polled every few seconds: not logged per request (readiness logs its
+      // state changes itself).
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
       // 500 is a bug (error); 503 and other 5xx are expected states (maintenance, database down).
       customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       ...(config.log.pretty && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } } : {}),

@@ -1,0 +1,58 @@
+/**
+ * `npm run deploy:local`, end to end, as an operator runs it: render.yaml's commands against a
+ * throwaway embedded PostgreSQL, the built API, Render's health gate. (The build phase itself —
+ * `npm ci` — reinstalls node_modules, so it runs in `.ci/run`, not inside the test run.)
+ */
+import { spawn } from 'node:child_process';
+import { REPO_ROOT } from '../src/repo';
+
+function deployLocal(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'deploy:local', '--', ...args], { cwd: REPO_ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+describe('npm run deploy:local', () => {
+  it('runs pre-deploy, start and the health gate in Render’s order, timing each phase', async () => {
+    const { code, out } = await deployLocal(['--skip-build']);
+    const order = ['– build skipped', '✓ database', '✓ pre-deploy', '✓ start', '✓ health-check', '✔ deploy rehearsal passed', '✓ shutdown'].map((marker) => out.indexOf(`[deploy:local] ${marker}`));
+    expect({ order, out }).toEqual({ order: [...order].sort((a, b) => a - b), out });
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(out).toContain('$ npm run db:deploy');
+    expect(out).toContain('$ node services/api/dist/main.js');
+    expect(out).toMatch(/✓ pre-deploy \(\d+\.\d s\)/);
+    expect(out).toMatch(/GET \/api\/health → 200 \{"status":"ok","db":"up","schema":\{"state":"current"/);
+    expect(out).toContain('SIGTERM → drained and exited 0');
+    expect(code).toBe(0);
+  });
+
+  it('with the pre-deploy step forgotten, fails the health gate (schema behind) instead of serving 500s', async () => {
+    const { code, out } = await deployLocal(['--skip-build', '--skip-predeploy', '--health-timeout=4']);
+    expect(out).toContain('– pre-deploy skipped (--skip-predeploy: simulating a forgotten pre-deploy step)');
+    expect(out).toMatch(/✗ health-check .*GET \/api\/health never passed within 4 s; last answer 503 .*"state":"behind"/);
+    expect(out).toContain('Render would cancel this deploy and keep the previous version serving');
+    expect(out).toMatch(/POST \/auth\/login on the new instance answers 503 \{"statusCode":503,"code":"SCHEMA_NOT_MIGRATED"/);
+    expect(out).toContain('DEPLOY FAILED in phase: health-check');
+    expect(out).not.toMatch(/answers 500/);
+    expect(code).toBe(1);
+  });
+
+  it('names the failed phase when the pre-deploy command fails (unreachable database)', async () => {
+    const { code, out } = await deployLocal(['--skip-build', '--database-url=postgresql://postgres:postgres@127.0.0.1:1/nowhere']);
+    expect(out).toMatch(/✗ pre-deploy .*preDeployCommand exited with 1/);
+    expect(out).toContain('DEPLOY FAILED in phase: pre-deploy');
+    expect(out).not.toContain('▶ start');
+    expect(code).toBe(1);
+  });
+
+  it('refuses unknown options with exit 2', async () => {
+    const { code, out } = await deployLocal(['--frobnicate']);
+    expect(out).toContain('unknown option --frobnicate');
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { compareMigrations, isMissingTableError, listShippedMigrations, type AppliedMigration } from '@chefcloud/db';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+
+export interface Readiness {
+  status: 'ok' | 'unavailable';
+  db: 'up' | 'down';
+  schema: { state: 'current' | 'behind' | 'unknown'; applied: number; latest: string | null; pending: string[]; failed?: string[] };
+  version: string;
+  commit?: string;
+  uptimeSeconds: number;
+  error?: string;
+}
+
+const startedAt = Date.now();
+
+function apiVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Readiness: the database answers and every migration this build ships is applied. The shipped
+ * list is read once at boot from the build's own prisma/migrations directory (never a constant),
+ * and compared with `_prisma_migrations` on each check. A check answers within
+ * HEALTH_TIMEOUT_MS (2 s) even when the database hangs; concurrent checks share one probe.
+ */
+@Injectable()
+export class ReadinessService {
+  private readonly logger = new Logger('Readiness');
+  private readonly shipped = listShippedMigrations();
+  private readonly version = apiVersion();
+  private readonly commit = process.env.RENDER_GIT_COMMIT?.slice(0, 12);
+  private inFlight?: Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>>;
+  private lastState?: string;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'healthTimeoutMs'>,
+  ) {}
+
+  async check(): Promise<Readiness> {
+    this.inFlight ??= this.probe().finally(() => {
+      this.inFlight = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>>((resolve) => {
+      timer = setTimeout(() => resolve(down(`no answer from the database within ${this.config.healthTimeoutMs} ms`)), this.config.healthTimeoutMs);
+    });
+    const result = await Promise.race([this.inFlight, timeout]).finally(() => clearTimeout(timer));
+    const summary = `${result.status}/${result.db}/${result.schema.state}`;
+    if (summary !== this.lastState) {
+      this.lastState = summary;
+      const message = `readiness ${result.status}: db ${result.db}, schema ${result.schema.state}${result.schema.pending.length ? ` (pending: ${result.schema.pending.join(', ')})` : ''}`;
+      if (result.status === 'ok') this.logger.log(message);
+      else this.logger.warn(message);
+    }
+    return { ...result, version: this.version, ...(this.commit ? { commit: this.commit } : {}), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+  }
+
+  private async probe(): Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>> {
+    let rows: AppliedMigration[];
+    try {
+      rows = (
+        await this.prisma.client.$queryRaw<{ name: string; finished_at: Date | null; rolled_back_at: Date | null }[]>`
+          SELECT migration_name AS name, finished_at, rolled_back_at FROM _prisma_migrations`
+      ).map((r) => ({ name: r.name, finishedAt: r.finished_at, rolledBackAt: r.rolled_back_at }));
+    } catch (error) {
+      if (!isMissingTableError(error)) return down(error instanceof Error ? error.message.split('\n')[0] : String(error));
+      rows = []; // never migrated: everything is pending
+    }
+    const s = compareMigrations(this.shipped, rows);
+    return {
+      status: s.state === 'current' ? 'ok' : 'unavailable',
+      db: 'up',
+      schema: { state: s.state, applied: s.applied.length, latest: s.applied[s.applied.length - 1] ?? null, pending: s.pending, ...(s.failed.length ? { failed: s.failed } : {}) },
+    };
+  }
+}
+
+function down(error: string): Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'> {
+  return { status: 'unavailable', db: 'down', schema: { state: 'unknown', applied: 0, latest: null, pending: [] }, error };
+}

@@ -1,0 +1,65 @@
+import net from 'node:net';
+import { DEMO_PASSWORD, seedDemoData, createPrismaClient } from '@chefcloud/db';
+import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
+import { startApiProcess } from './support/api-process';
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('graceful shutdown of the built API (real PostgreSQL, a real process)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'shutdown' });
+    const prisma = createPrismaClient({ url: db.url });
+    await seedDemoData(prisma, { bcryptCost: 10, nodeEnv: 'test' });
+    await prisma.$disconnect();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('on SIGTERM under load finishes all 50 in-flight requests, closes the database client and exits 0', async () => {
+    const api = await startApiProcess({ DATABASE_URL: db.url, BCRYPT_COST: '10', LOGIN_THROTTLE_IP_LIMIT: '1000', LOGIN_THROTTLE_ACCOUNT_LIMIT: '1000' });
+    // 50 logins at bcrypt cost 10 keep the 4 hashing threads busy for about a second.
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      fetch(`${api.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'manager@demo-bistro.test', password: i % 2 ? DEMO_PASSWORD : 'wrong-password' }),
+      }).then(
+        (res) => res.status,
+        (error: unknown) => `failed: ${String((error as { cause?: unknown }).cause ?? error)}`,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const code = api.stop('SIGTERM');
+    const statuses = await Promise.all(requests);
+    expect(statuses.filter((s) => s !== 200 && s !== 401)).toEqual([]);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(25);
+    expect(await code).toBe(0);
+    const messages = api.logLines().map((l) => String(l.msg));
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^SIGTERM received: draining in-flight requests/), 'database client closed', expect.stringMatching(/^shut down cleanly in \d+ ms$/)]));
+    expect(await portOpen(api.port)).toBe(false);
+  });
+
+  it('keeps accepting for a short grace (connections already queued), then refuses, still finishing what is in flight', async () => {
+    const api = await startApiProcess({ DATABASE_URL: db.url, BCRYPT_COST: '10', LOGIN_THROTTLE_IP_LIMIT: '1000' });
+    const slow = fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD }) });
+    await new Promise((r) => setTimeout(r, 20));
+    api.child.kill('SIGTERM');
+    // Connections are still accepted (and answered with Connection: close) during the grace...
+    while (!api.output().includes('SIGTERM received')) await new Promise((r) => setTimeout(r, 5));
+    const during = await fetch(`${api.url}/api/health/live`);
+    expect(during.headers.get('connection')).toBe('close');
+    // ...and refused once the listener has closed.
+    while (!api.output().includes('stopped accepting connections')) await new Promise((r) => setTimeout(r, 20));
+    await expect(fetch(`${api.url}/api/health/live`)).rejects.toThrow();
+    expect((await slow).status).toBe(200);
+    expect(await api.exited).toBe(0);
+  });
+});
