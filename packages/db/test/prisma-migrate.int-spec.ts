@@ -2,6 +2,7 @@
  * The Prisma CLI through the offline schema engine, against real PostgreSQL: the commands the
  * deploy pipeline and developers run (`migrate deploy`, `status`, `diff`, `dev`, `resolve`).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -186,8 +187,14 @@ describe('prisma migrate resolve (offline engine)', () => {
     expect(blocked.code).not.toBe(0);
     expect(blocked.stdout + blocked.stderr).toMatch(/P3009|failed migrations/);
 
-    const resolved = await runPrisma(['migrate', 'resolve', '--rolled-back', broken], db.url, copy.env);
-    expect(resolved.code).toBe(0);
+    // The runbook's command (docs/runbooks/deploy.md, "A failed pre-deploy"), from the repository root.
+    const resolved = spawnSync('npm', ['run', 'db:resolve', '--', '--rolled-back', broken], {
+      cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+      env: { ...process.env, ...copy.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
+    expect(resolved.stdout + resolved.stderr).toMatch(new RegExp(`Migration ${broken} marked as rolled back`));
+    expect(resolved.status).toBe(0);
     fs.writeFileSync(path.join(migrations, broken, 'migration.sql'), 'CREATE TABLE "half_done" (id int);\n');
     const fixed = await runPrisma(['migrate', 'deploy'], db.url, copy.env);
     expect(fixed.code).toBe(0);

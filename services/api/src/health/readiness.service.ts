@@ -8,7 +8,16 @@ import { PrismaService } from '../database/prisma.service';
 export interface Readiness {
   status: 'ok' | 'unavailable';
   db: 'up' | 'down';
-  schema: { state: 'current' | 'behind' | 'unknown'; applied: number; latest: string | null; pending: string[]; failed?: string[] };
+  schema: {
+    state: 'current' | 'behind' | 'unknown';
+    applied: number;
+    latest: string | null;
+    pending: string[];
+    /** Migrations that failed and must be resolved (`npm run db:resolve`). */
+    failed?: string[];
+    /** Applied migrations this build does not ship: the database is ahead (after a code rollback). */
+    unknown?: string[];
+  };
   version: string;
   commit?: string;
   uptimeSeconds: number;
@@ -80,7 +89,14 @@ export class ReadinessService {
     return {
       status: s.state === 'current' ? 'ok' : 'unavailable',
       db: 'up',
-      schema: { state: s.state, applied: s.applied.length, latest: s.applied[s.applied.length - 1] ?? null, pending: s.pending, ...(s.failed.length ? { failed: s.failed } : {}) },
+      schema: {
+        state: s.state,
+        applied: s.applied.length,
+        latest: s.applied[s.applied.length - 1] ?? null,
+        pending: s.pending,
+        ...(s.failed.length ? { failed: s.failed } : {}),
+        ...(s.unknown.length ? { unknown: s.unknown } : {}),
+      },
     };
   }
 }
