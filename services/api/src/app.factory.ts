@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { rejectHostileJson, requireJsonBodies } from './common/http/request-guards.middleware';
 import { createValidationPipe } from './common/validation/validation-pipe';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
@@ -33,8 +34,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     req.id = requestIdFor(req, res);
     next();
   });
+  // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
+  // characters are 400 before any handler runs.
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(rejectHostileJson);
   app.use(helmet());
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
   app.useGlobalPipes(createValidationPipe());

@@ -17,6 +17,7 @@ import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
 import { PageQueryDto } from '../common/pagination/pagination.dto';
+import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 import {
   CreateFeatureFlagDto,
@@ -26,8 +27,11 @@ import {
   FlagAuditPageDto,
   FlagChangeDto,
   UpdateFeatureFlagDto,
+  FLAG_KEY_PATTERN,
 } from './dto/feature-flag.dto';
 import { FeatureFlagsService } from './feature-flags.service';
+
+const FLAG_KEY = new IdParamPipe(FLAG_KEY_PATTERN, 'Feature flag');
 
 /** /ops/flags: reads L4+, writes L5; global flags need a platform admin. */
 @ApiTags('ops: feature flags')
@@ -62,7 +66,7 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'One flag (your org’s, else the global one)' })
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  get(@CurrentUser() user: AuthUser, @Param('key') key: string): Promise<FeatureFlagDto> {
+  get(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string): Promise<FeatureFlagDto> {
     return this.flags.get(user, key);
   }
 
@@ -72,7 +76,7 @@ export class FeatureFlagsController {
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  update(@CurrentUser() user: AuthUser, @Param('key') key: string, @Body() body: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
+  update(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
     return this.flags.update(user, key, body);
   }
 
@@ -81,7 +85,7 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'Switch a flag on or off; audited as TOGGLE' })
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  toggle(@CurrentUser() user: AuthUser, @Param('key') key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
+  toggle(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
     return this.flags.toggle(user, key, body.reason);
   }
 
@@ -92,7 +96,7 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'Kill switch: active=false and rolloutPct=0 with a KILL audit, in one transaction; works during maintenance' })
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  kill(@CurrentUser() user: AuthUser, @Param('key') key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
+  kill(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
     return this.flags.kill(user, key, body.reason);
   }
 
@@ -101,7 +105,7 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'The flag’s audit trail, newest first' })
   @ApiOkResponse({ type: FlagAuditPageDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  audit(@CurrentUser() user: AuthUser, @Param('key') key: string, @Query() query: PageQueryDto): Promise<FlagAuditPageDto> {
+  audit(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Query() query: PageQueryDto): Promise<FlagAuditPageDto> {
     return this.flags.audit(user, key, query);
   }
 

@@ -6,6 +6,7 @@ import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagin
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
+  FLAG_KEY_PATTERN,
   toAuditDto,
   toFlagDto,
   type CreateFeatureFlagDto,
@@ -97,6 +98,7 @@ export class FeatureFlagsService {
 
   /** Evaluate `key` for a user. Never throws: a missing flag, a missing table or any error gives enabled=false with a reason. */
   async evaluate(key: string, subject: EvaluationSubject & { orgId: string }): Promise<Evaluation> {
+    if (!FLAG_KEY_PATTERN.test(key)) return { key, enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };
     try {
       const flag = await this.cachedFlag(subject.orgId, key);
       if (!flag) return { key, enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };

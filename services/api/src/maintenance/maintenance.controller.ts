@@ -15,6 +15,7 @@ import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
+import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
 import {
   ActiveWindowsDto,
@@ -25,6 +26,8 @@ import {
   UpdateMaintenanceWindowDto,
 } from './dto/maintenance-window.dto';
 import { MaintenanceAdminService } from './maintenance-admin.service';
+
+const WINDOW_ID = new IdParamPipe(/^[A-Za-z0-9_-]{1,64}$/, 'Maintenance window');
 
 const schemaBehind = {
   type: ErrorEnvelopeDto,
@@ -75,7 +78,7 @@ export class MaintenanceController {
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
-  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+  update(@CurrentUser() user: AuthUser, @Param('id', WINDOW_ID) id: string, @Body() body: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
     return this.admin.update(user, id, body);
   }
 
@@ -86,7 +89,7 @@ export class MaintenanceController {
   @ApiOkResponse({ type: MaintenanceWindowDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
-  end(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<MaintenanceWindowDto> {
+  end(@CurrentUser() user: AuthUser, @Param('id', WINDOW_ID) id: string): Promise<MaintenanceWindowDto> {
     return this.admin.end(user, id);
   }
 }

@@ -1,5 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { bearerToken } from './jwt.strategy';
 
 describe('JwtAuthGuard.handleRequest', () => {
   const guard = new JwtAuthGuard(new Reflector());
@@ -20,5 +21,20 @@ describe('JwtAuthGuard.handleRequest', () => {
     [undefined, 'The access token is invalid'],
   ])('answers a missing or bad token with 401 (%s)', (info, message) => {
     expect(() => guard.handleRequest(null, false, info)).toThrow(expect.objectContaining({ status: 401, response: expect.objectContaining({ code: 'UNAUTHORIZED', message }) }) as Error);
+  });
+});
+
+describe('bearerToken', () => {
+  const token = 'aaa.bbb.ccc';
+  it.each([
+    [`Bearer ${token}`, token],
+    [`bearer ${token}`, token],
+    [`Bearer ${token} ${token}`, null],
+    [`Bearer  ${token}`, null],
+    ['Bearer aaa.bbb', null],
+    ['Basic dXNlcjpwYXNz', null],
+    [undefined, null],
+  ])('%p → %p', (header, expected) => {
+    expect(bearerToken({ headers: header === undefined ? {} : { authorization: header } })).toBe(expected);
   });
 });

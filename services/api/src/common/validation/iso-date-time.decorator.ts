@@ -16,7 +16,8 @@ export function IsoDateTime(field: string): PropertyDecorator {
       const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
       const date = new Date(value);
       // V8 rolls 2026-02-30 over to March 2; refuse impossible days instead.
-      return Number.isNaN(date.getTime()) || month < 1 || month > 12 || day < 1 || day > daysInMonth ? value : date;
+      // Years outside 1970–9999 are typos, not schedules (and year 0 does not exist in PostgreSQL).
+      return Number.isNaN(date.getTime()) || year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth ? value : date;
     }),
     IsDate({ message: `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-11-26T02:00:00Z` }),
   );
