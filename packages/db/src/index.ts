@@ -11,6 +11,6 @@ export { readAppliedMigrations, type AppliedMigration } from './migrations/appli
 export { compareMigrations, type SchemaState } from './migrations/schema-state';
 export { lintMigrationFiles, SQUAWK_CONFIG, type LintResult, type LintViolation } from './migrations/migration-lint';
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
-export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH } from './paths';
+export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH, shippedMigrationsDir } from './paths';
 export { seedDemoData, DEMO_PASSWORD, type SeedResult } from './seed/demo-seed';
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './embedded/embedded-database';

@@ -10,7 +10,7 @@ import { readAppliedMigrations } from '../migrations/applied-migrations';
 import { lintMigrationFiles } from '../migrations/migration-lint';
 import { compareMigrations } from '../migrations/schema-state';
 import { listShippedMigrations } from '../migrations/shipped-migrations';
-import { MIGRATIONS_DIR } from '../paths';
+import { shippedMigrationsDir } from '../paths';
 
 function redact(url: string): string {
   try {
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     process.stderr.write('[db:check] DATABASE_URL is not set\n');
     return 2;
   }
-  const dir = process.env.CHEFCLOUD_MIGRATIONS_DIR ?? MIGRATIONS_DIR;
+  const dir = shippedMigrationsDir();
   const shipped = listShippedMigrations(dir);
   let rows;
   try {

@@ -5,9 +5,9 @@
 import path from 'node:path';
 import { lintMigrationFiles } from '../migrations/migration-lint';
 import { listShippedMigrations } from '../migrations/shipped-migrations';
-import { MIGRATIONS_DIR } from '../paths';
+import { shippedMigrationsDir } from '../paths';
 
-const dir = process.env.CHEFCLOUD_MIGRATIONS_DIR ?? MIGRATIONS_DIR;
+const dir = shippedMigrationsDir();
 const files = listShippedMigrations(dir).map((name) => path.join(dir, name, 'migration.sql'));
 const result = lintMigrationFiles(files);
 const relative = (file: string) => path.relative(process.cwd(), file);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { compareMigrations, isMissingTableError, listShippedMigrations, type AppliedMigration } from '@chefcloud/db';
+import { compareMigrations, isMissingTableError, listShippedMigrations, shippedMigrationsDir, type AppliedMigration } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 
@@ -44,7 +44,7 @@ function apiVersion(): string {
 @Injectable()
 export class ReadinessService {
   private readonly logger = new Logger('Readiness');
-  private readonly shipped = listShippedMigrations();
+  private readonly shipped = listShippedMigrations(shippedMigrationsDir());
   private readonly version = apiVersion();
   private readonly commit = process.env.RENDER_GIT_COMMIT?.slice(0, 12);
   private inFlight?: Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>>;
