@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD } from '@chefcloud/db';
+import { recordFigures } from './support/reliability';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
 const median = (values: number[]): number => {
@@ -93,6 +94,7 @@ describe('login abuse protection (real PostgreSQL)', () => {
       const [mu, mw] = [median(unknown), median(wrong)];
       const difference = Math.abs(mu - mw) / Math.max(mu, mw);
       process.stdout.write(`[timing] median unknown-email ${mu.toFixed(1)} ms, wrong-password ${mw.toFixed(1)} ms, difference ${(difference * 100).toFixed(1)}%\n`);
+      recordFigures('login-timing', { attemptsEach: 30, bcryptCost: 10, medianUnknownEmailMs: Math.round(mu * 10) / 10, medianWrongPasswordMs: Math.round(mw * 10) / 10, differencePct: Math.round(difference * 1000) / 10 });
       expect(difference).toBeLessThan(0.25);
     });
   });

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { DEMO_PASSWORD, seedDemoData, createPrismaClient } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { startApiProcess } from './support/api-process';
+import { recordFigures } from './support/reliability';
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -37,11 +38,19 @@ describe('graceful shutdown of the built API (real PostgreSQL, a real process)',
       ),
     );
     await new Promise((r) => setTimeout(r, 50));
+    const signalledAt = Date.now();
     const code = api.stop('SIGTERM');
     const statuses = await Promise.all(requests);
     expect(statuses.filter((s) => s !== 200 && s !== 401)).toEqual([]);
     expect(statuses.filter((s) => s === 200)).toHaveLength(25);
     expect(await code).toBe(0);
+    recordFigures('sigterm-under-load', {
+      inFlight: requests.length,
+      completed: statuses.filter((s) => s === 200 || s === 401).length,
+      resetOrFailed: statuses.filter((s) => s !== 200 && s !== 401).length,
+      exitCode: 0,
+      shutdownMs: Date.now() - signalledAt,
+    });
     const messages = api.logLines().map((l) => String(l.msg));
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^SIGTERM received: draining in-flight requests/), 'database client closed', expect.stringMatching(/^shut down cleanly in \d+ ms$/)]));
     expect(await portOpen(api.port)).toBe(false);

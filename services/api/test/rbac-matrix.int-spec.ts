@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { DEMO_PASSWORD, type RoleLevel } from '@chefcloud/db';
 import type { Test } from 'supertest';
+import { recordFigures } from './support/reliability';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
 type Level = RoleLevel;
@@ -54,6 +55,7 @@ describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', 
     await t.http.post('/ops/flags').set('Authorization', `Bearer ${tokens.L5}`).send({ key: 'matrix-flag' }).expect(201);
   });
   afterAll(async () => {
+    recordFigures('rbac-matrix', { routes: ROUTES.length, levels: LEVELS.length, cases: ROUTES.length * LEVELS.length, unauthenticatedCases: ROUTES.length });
     await t.close();
   });
 
