@@ -5,6 +5,7 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is cached until a lockfile or package.json changes.
 COPY package.json package-lock.json turbo.json tsconfig.base.json jest.shared.js ./
+COPY packages/bench/package.json packages/bench/
 COPY packages/db/package.json packages/db/
 COPY packages/deploy/package.json packages/deploy/
 COPY services/api/package.json services/api/
@@ -18,6 +19,7 @@ FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/bench/package.json packages/bench/
 COPY packages/db/package.json packages/db/
 COPY packages/deploy/package.json packages/deploy/
 COPY services/api/package.json services/api/

@@ -12,7 +12,7 @@ module.exports = unitConfig('api:unit', {
   coverageDirectory: '<rootDir>/coverage',
   coverageThreshold: {
     './src/maintenance/maintenance.service.ts': FULLY_COVERED,
-    './src/maintenance/write-block.interceptor.ts': FULLY_COVERED,
+    './src/maintenance/write-block.guard.ts': FULLY_COVERED,
     './src/maintenance/allow-during-maintenance.decorator.ts': FULLY_COVERED,
   },
 });

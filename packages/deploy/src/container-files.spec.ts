@@ -25,7 +25,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies every workspace manifest before npm ci (npm ci needs them all)', () => {
-    const workspaces = ['packages/db', 'packages/deploy', 'services/api'];
+    const workspaces = ['packages/bench', 'packages/db', 'packages/deploy', 'services/api'];
     for (const stage of [build, runtime]) {
       const copies = stage.instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
       const ci = stage.instructions.findIndex((i) => i.instruction === 'RUN' && /npm ci/.test(i.args));

@@ -93,6 +93,14 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     await write(otherOwner).expect(201);
   });
 
+  it('runs after authentication and roles: 401 and 403 come before 503', async () => {
+    t.setNow(at(0));
+    await createWindow(platformAdmin, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), global: true }).expect(201);
+    await t.http.post('/probe/orders').expect(401);
+    await t.http.post('/ops/flags').set(auth(waiter)).send({ key: 'order-check' }).expect(403);
+    await write(waiter).expect(503);
+  });
+
   it('an org window does not block anonymous writes (they are checked against global windows only)', async () => {
     t.setNow(at(0));
     await createWindow(owner, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString() }).expect(201);

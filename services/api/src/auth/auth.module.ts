@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt/jwt-auth.guard';
 import { JwtStrategy } from './jwt/jwt.strategy';
+import { VerifiedTokenCache } from './jwt/verified-token-cache';
 import { PasswordHasher } from './passwords/password-hasher';
 import { RolesGuard } from './roles/roles.guard';
 import { SessionValidator } from './sessions/session-validator';
@@ -36,6 +37,7 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
     SessionValidator,
     PasswordHasher,
     JwtStrategy,
+    { provide: VerifiedTokenCache, useValue: new VerifiedTokenCache() },
     LoginThrottleService,
     PostgresThrottleStore,
     { provide: THROTTLE_STORE, useExisting: PostgresThrottleStore },

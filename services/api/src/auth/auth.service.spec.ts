@@ -35,7 +35,7 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
   };
   const validator = { forget: jest.fn(), forgetUser: jest.fn() };
   const hasher = { verifyOrDummy: jest.fn().mockResolvedValue(overrides.passwordOk ?? true) };
-  const throttle = { beforeAttempt: jest.fn().mockResolvedValue(undefined), recordFailure: jest.fn().mockResolvedValue(undefined), recordSuccess: jest.fn().mockResolvedValue(undefined) };
+  const throttle = { beforeAttempt: jest.fn().mockResolvedValue({ accountHasFailures: true }), recordFailure: jest.fn().mockResolvedValue(undefined), recordSuccess: jest.fn().mockResolvedValue(undefined) };
   const jwt = new JwtService({ secret: 's'.repeat(40) });
   const service = new AuthService(
     users as unknown as UsersRepository,
@@ -62,7 +62,7 @@ describe('AuthService.login', () => {
     expect(result.user).not.toHaveProperty('passwordHash');
     const claims = jwt.verify<Record<string, unknown>>(result.access_token, { algorithms: ['HS256'], audience: 'chefcloud', issuer: 'chefcloud-api' });
     expect(claims).toMatchObject({ sub: 'u1', orgId: 'o1', roleLevel: 'L4', sid: 's1', sv: 3, jti: 'j1' });
-    expect(throttle.recordSuccess).toHaveBeenCalledWith('manager@demo-bistro.test');
+    expect(throttle.recordSuccess).toHaveBeenCalledWith('manager@demo-bistro.test', true);
   });
 
   it('uses the device lifetime for POS and KDS sessions', async () => {

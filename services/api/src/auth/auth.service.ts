@@ -48,14 +48,14 @@ export class AuthService {
    */
   async login(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
     const email = input.email.trim().toLowerCase();
-    await this.throttle.beforeAttempt(ctx.ip, email);
+    const { accountHasFailures } = await this.throttle.beforeAttempt(ctx.ip, email);
     const user = await this.users.findByEmail(email);
     const passwordOk = await this.hasher.verifyOrDummy(input.password, user?.passwordHash);
     if (!user || !passwordOk || !user.isActive) {
       await this.throttle.recordFailure(email);
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, accountHasFailures);
 
     const platform = input.platform ?? 'WEB_BACKOFFICE';
     const ttlSeconds = DEVICE_PLATFORMS.includes(platform) ? this.config.jwt.deviceTtlSeconds : this.config.jwt.ttlSeconds;

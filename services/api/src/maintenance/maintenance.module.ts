@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { MaintenanceAdminService } from './maintenance-admin.service';
 import { MaintenanceWindowsRepository } from './maintenance-windows.repository';
 import { MaintenanceController } from './maintenance.controller';
 import { MaintenanceService } from './maintenance.service';
-import { WriteBlockInterceptor } from './write-block.interceptor';
+import { WriteBlockGuard } from './write-block.guard';
 
-/** Maintenance windows and the global write block (an interceptor: it runs after authentication). */
+/** Maintenance windows and the global write block (a guard registered after the auth guards). */
 @Module({
   controllers: [MaintenanceController],
-  providers: [MaintenanceWindowsRepository, MaintenanceService, MaintenanceAdminService, { provide: APP_INTERCEPTOR, useClass: WriteBlockInterceptor }],
+  providers: [MaintenanceWindowsRepository, MaintenanceService, MaintenanceAdminService, { provide: APP_GUARD, useClass: WriteBlockGuard }],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

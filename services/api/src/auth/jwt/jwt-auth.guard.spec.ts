@@ -1,9 +1,11 @@
 import { Reflector } from '@nestjs/core';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { bearerToken } from './jwt.strategy';
+import { VerifiedTokenCache } from './verified-token-cache';
+import type { SessionValidator } from '../sessions/session-validator';
 
 describe('JwtAuthGuard.handleRequest', () => {
-  const guard = new JwtAuthGuard(new Reflector());
+  const guard = new JwtAuthGuard(new Reflector(), new VerifiedTokenCache(), { validate: jest.fn() } as unknown as SessionValidator);
 
   it('returns the verified user', () => {
     expect(guard.handleRequest(null, { userId: 'u1' }, undefined)).toEqual({ userId: 'u1' });

@@ -4,24 +4,40 @@ import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../../common/errors/api-exception';
 import type { AuthUser } from '../auth.types';
 import { IS_PUBLIC } from '../decorators/public.decorator';
+import { SessionValidator } from '../sessions/session-validator';
+import { bearerToken } from './jwt.strategy';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="chefcloud"' };
 
 /**
- * Global guard: every route needs a valid bearer token unless marked @Public(). Failures are
- * 401 in the error envelope; errors raised while checking the session (database down) pass
- * through to the exception filter (503).
+ * Global guard: every route needs a valid bearer token unless marked @Public(). The token is
+ * verified by the passport-jwt strategy the first time it is seen, then served from
+ * VerifiedTokenCache until it expires (its session is checked on every request either way).
+ * Failures are 401 in the error envelope; errors raised while checking the session (database
+ * down) pass through to the exception filter (503).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verified: VerifiedTokenCache,
+    private readonly sessions: SessionValidator,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext): ReturnType<ReturnType<typeof AuthGuard>['prototype']['canActivate']> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    return super.canActivate(context);
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: AuthUser }>();
+    const token = bearerToken(req);
+    const claims = token ? this.verified.get(token) : undefined;
+    if (claims) {
+      req.user = await this.sessions.validate(claims);
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {

@@ -19,20 +19,28 @@ describe('LoginThrottleService', () => {
     for (let i = 0; i < 3; i++) await service.beforeAttempt('1.1.1.1', `u${i}@x.test`);
     const error = await service.beforeAttempt('1.1.1.1', 'u9@x.test').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
-    await expect(service.beforeAttempt('2.2.2.2', 'u9@x.test')).resolves.toBeUndefined();
+    await expect(service.beforeAttempt('2.2.2.2', 'u9@x.test')).resolves.toEqual({ accountHasFailures: false });
     clock.advance(60_000);
-    await expect(service.beforeAttempt('1.1.1.1', 'u9@x.test')).resolves.toBeUndefined();
+    await expect(service.beforeAttempt('1.1.1.1', 'u9@x.test')).resolves.toEqual({ accountHasFailures: false });
   });
 
   it('refuses an account after its failure limit from any IP, and a success clears it', async () => {
     const { service } = setup();
     await service.recordFailure('A@x.test');
-    await expect(service.beforeAttempt('1.1.1.1', 'a@x.test')).resolves.toBeUndefined();
-    await service.recordSuccess('a@x.test');
+    await expect(service.beforeAttempt('1.1.1.1', 'a@x.test')).resolves.toEqual({ accountHasFailures: true });
+    await service.recordSuccess('a@x.test', true);
+    await expect(service.beforeAttempt('1.1.1.1', 'a@x.test')).resolves.toEqual({ accountHasFailures: false });
     await service.recordFailure('a@x.test');
-    await expect(service.beforeAttempt('1.1.1.2', 'a@x.test')).resolves.toBeUndefined();
+    await expect(service.beforeAttempt('1.1.1.2', 'a@x.test')).resolves.toEqual({ accountHasFailures: true });
     await service.recordFailure('a@x.test');
     await expect(service.beforeAttempt('1.1.1.3', 'a@x.test')).rejects.toMatchObject({ status: 429, headers: { 'Retry-After': '900' } });
+  });
+
+  it('clears nothing on a success when there were no failures', async () => {
+    const { service, store } = setup();
+    const reset = jest.spyOn(store, 'reset');
+    await service.recordSuccess('a@x.test', false);
+    expect(reset).not.toHaveBeenCalled();
   });
 
   it('keys accounts by a hash of the normalised email', () => {

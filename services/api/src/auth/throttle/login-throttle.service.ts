@@ -39,21 +39,26 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
-  /** Count this attempt against the IP and refuse (429) when the IP or the account is over its limit. */
-  async beforeAttempt(ip: string, email: string): Promise<void> {
+  /**
+   * Count this attempt against the IP and refuse (429) when the IP or the account is over its
+   * limit. Resolves to whether the account has failures on record (so a success knows whether
+   * there is anything to clear). One database round trip.
+   */
+  async beforeAttempt(ip: string, email: string): Promise<{ accountHasFailures: boolean }> {
     const { ipLimit, ipWindowSeconds, accountLimit, accountWindowSeconds } = this.config.loginThrottle;
-    const byIp = await this.store.hit(ipKey(ip), ipWindowSeconds);
+    const [byIp, byAccount] = await this.store.hitAndPeek(ipKey(ip), ipWindowSeconds, accountKey(email), accountWindowSeconds);
     if (byIp.hits > ipLimit) throw tooManyAttempts(byIp);
-    const byAccount = await this.store.peek(accountKey(email), accountWindowSeconds);
     if (byAccount && byAccount.hits >= accountLimit) throw tooManyAttempts(byAccount);
+    return { accountHasFailures: byAccount !== null };
   }
 
   async recordFailure(email: string): Promise<void> {
     await this.store.hit(accountKey(email), this.config.loginThrottle.accountWindowSeconds);
   }
 
-  async recordSuccess(email: string): Promise<void> {
-    await this.store.reset(accountKey(email));
+  /** A successful login clears the account's failures (no query when there were none). */
+  async recordSuccess(email: string, accountHasFailures = true): Promise<void> {
+    if (accountHasFailures) await this.store.reset(accountKey(email));
   }
 }
 

@@ -51,6 +51,29 @@ export class PostgresThrottleStore implements ThrottleStore {
     );
   }
 
+  /** The IP hit and the account peek of one login attempt, in a single statement. */
+  async hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]> {
+    return this.orFallback(
+      async () => {
+        const rows = await this.prisma.client.$queryRaw<(Row & { peek_hits: number | null; peek_started_at: Date | null })[]>`
+          WITH hit AS (
+            INSERT INTO login_throttle AS t (key, hits, window_started_at) VALUES (${hitKey}, 1, now())
+            ON CONFLICT (key) DO UPDATE SET
+              hits = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${hitWindowSeconds}) THEN 1 ELSE t.hits + 1 END,
+              window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${hitWindowSeconds}) THEN now() ELSE t.window_started_at END
+            RETURNING hits, window_started_at
+          )
+          SELECT hit.hits, hit.window_started_at, peek.hits AS peek_hits, peek.window_started_at AS peek_started_at
+          FROM hit LEFT JOIN login_throttle peek
+            ON peek.key = ${peekKey} AND peek.window_started_at > now() - make_interval(secs => ${peekWindowSeconds})`;
+        const row = rows[0];
+        const peek = row?.peek_hits != null && row.peek_started_at ? toCount({ hits: row.peek_hits, window_started_at: row.peek_started_at }, peekWindowSeconds) : null;
+        return [toCount(row, hitWindowSeconds), peek] as [ThrottleCount, ThrottleCount | null];
+      },
+      () => this.fallback.hitAndPeek(hitKey, hitWindowSeconds, peekKey, peekWindowSeconds),
+    );
+  }
+
   async reset(key: string): Promise<void> {
     await this.orFallback(
       async () => {

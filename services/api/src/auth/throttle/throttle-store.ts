@@ -12,6 +12,8 @@ export interface ThrottleStore {
   /** The current window's count without counting, or null when the key has no open window. */
   peek(key: string, windowSeconds: number): Promise<ThrottleCount | null>;
   reset(key: string): Promise<void>;
+  /** hit(hitKey) and peek(peekKey) together (one round trip where the store allows). */
+  hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]>;
 }
 
 /** Per-process counters; used when the shared table is not available (and in unit tests). */
@@ -39,6 +41,10 @@ export class MemoryThrottleStore implements ThrottleStore {
   reset(key: string): Promise<void> {
     this.windows.delete(key);
     return Promise.resolve();
+  }
+
+  async hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]> {
+    return [await this.hit(hitKey, hitWindowSeconds), await this.peek(peekKey, peekWindowSeconds)];
   }
 
   private prune(windowSeconds: number): void {

@@ -1,13 +1,12 @@
-import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
+import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { lastValueFrom, of } from 'rxjs';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import type { Clock } from '../common/clock/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
 import type { BlockDecision, MaintenanceService } from './maintenance.service';
-import { maintenanceError, WriteBlockInterceptor } from './write-block.interceptor';
+import { maintenanceError, WriteBlockGuard } from './write-block.guard';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const WINDOW: MaintenanceWindow = {
@@ -46,26 +45,24 @@ function context(req: { method: string; user?: AuthUser; headers?: Record<string
 function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enabled = true) {
   const maintenance = { isBlockedWrite: jest.fn().mockResolvedValue(decision) };
   const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  const interceptor = new WriteBlockInterceptor(maintenance as unknown as MaintenanceService, new Reflector(), { now: () => NOW } as Clock, {
+  const guard = new WriteBlockGuard(maintenance as unknown as MaintenanceService, new Reflector(), { now: () => NOW } as Clock, {
     changeControl: { writeBlockEnabled: enabled, maintenanceCacheTtlMs: 5000, flagCacheTtlMs: 5000, platformAdminOrgSlug: null },
   });
-  const next: CallHandler = { handle: jest.fn(() => of('handled')) };
-  const run = (ctx: ExecutionContext) => lastValueFrom(interceptor.intercept(ctx, next));
-  return { interceptor, maintenance, next, run, warn };
+  const run = (ctx: ExecutionContext) => guard.canActivate(ctx).then((allowed) => (allowed ? 'handled' : 'refused'));
+  return { guard, maintenance, run, warn };
 }
 
 afterEach(() => jest.restoreAllMocks());
 
-describe('WriteBlockInterceptor', () => {
+describe('WriteBlockGuard', () => {
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('refuses %s during a blocking window with 503 MAINTENANCE', async (method) => {
-    const { run, maintenance, next } = setup();
+    const { run, maintenance } = setup();
     const error = await run(context({ method, user: user('L4') })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiException);
     expect((error as ApiException).getStatus()).toBe(503);
     expect((error as ApiException).getResponse()).toEqual({ statusCode: 503, code: 'MAINTENANCE', message: 'Upgrading the menu', window: { id: 'w1', endsAt: WINDOW.endsAt.toISOString() } });
     expect((error as ApiException).headers).toEqual({ 'Retry-After': '91' });
     expect(maintenance.isBlockedWrite).toHaveBeenCalledWith(NOW, 'org-1');
-    expect(next.handle).not.toHaveBeenCalled();
   });
 
   it.each(['GET', 'HEAD', 'OPTIONS'])('never checks %s', async (method) => {
