@@ -1,14 +1,7 @@
+import type { LoadResult } from './load';
 import type { Check } from './targets';
 
-export interface ScenarioFigures {
-  name: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
+export type ScenarioFigures = { name: string } & LoadResult;
 
 export interface BenchReport {
   startedAt: string;

@@ -2,27 +2,13 @@
  * Migration safety: `npm run db:lint` (squawk over every migration.sql) and `npm run db:check`
  * (the pre-deploy report for a DATABASE_URL), run as an operator or CI runs them.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateDeploy } from '../src/migrations/run-prisma';
 import { listShippedMigrations } from '../src/migrations/shipped-migrations';
 import { MIGRATIONS_DIR } from '../src/paths';
-import { createTestDatabase, migrateDeployBefore, type TestDatabase } from '../src/testing';
-
-const ROOT = path.resolve(__dirname, '../../..');
-
-function npmRun(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
+import { createTestDatabase, migrateDeployBefore, npmRun, type TestDatabase } from '../src/testing';
 
 /** The shipped migrations plus one new migration with `sql`. */
 function withNewMigration(name: string, sql: string): string {
@@ -37,7 +23,7 @@ const TIMEOUTS = "SET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = 
 
 describe('npm run db:lint', () => {
   it('passes on the shipped migrations', async () => {
-    const { code, out } = await npmRun('db:lint');
+    const { code, out } = await npmRun(['db:lint']);
     expect(out).toMatch(/squawk: \d+ migration\(s\) checked, 2 baseline migration\(s\) excluded/);
     expect(code).toBe(0);
   });
@@ -49,7 +35,7 @@ describe('npm run db:lint', () => {
     ['a migration without lock and statement timeouts', 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;', 'require-lock-timeout'],
   ])('fails a new migration with %s', async (_name, sql, rule) => {
     const dir = withNewMigration('20990101000000_bad', `${rule === 'require-lock-timeout' ? '' : TIMEOUTS}${sql}\n`);
-    const { code, out } = await npmRun('db:lint', { CHEFCLOUD_MIGRATIONS_DIR: dir });
+    const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toContain(rule);
     expect(out).toContain('20990101000000_bad/migration.sql');
     expect(code).toBe(1);
@@ -64,7 +50,7 @@ describe('npm run db:lint', () => {
       path.join(dir, '20990101000001_index', 'migration.sql'),
       '-- squawk-ignore-file require-lock-timeout, require-statement-timeout\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "users_nickname_idx" ON "users"("nickname");\n',
     );
-    const { code, out } = await npmRun('db:lint', { CHEFCLOUD_MIGRATIONS_DIR: dir });
+    const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toMatch(/0 violation\(s\)/);
     expect(code).toBe(0);
   });
@@ -86,7 +72,7 @@ describe('npm run db:check', () => {
   it('reports applied and pending migrations with the lint verdict of each pending one', async () => {
     const db = await emptyDb();
     await migrateDeployBefore(db.url, last);
-    const { code, out } = await npmRun('db:check', { DATABASE_URL: db.url });
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: db.url });
     expect(out).toContain('schema behind');
     expect(out).toMatch(new RegExp(`✓ ${shipped[0]}`));
     expect(out).toMatch(new RegExp(`• ${last}\\s+lint: ok`));
@@ -100,7 +86,7 @@ describe('npm run db:check', () => {
     const db = await emptyDb();
     await migrateDeploy(db.url);
     const dir = withNewMigration('20990101000000_drop', `${TIMEOUTS}ALTER TABLE "users" DROP COLUMN "last_name";\n`);
-    const { code, out } = await npmRun('db:check', { DATABASE_URL: db.url, CHEFCLOUD_MIGRATIONS_DIR: dir });
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: db.url, CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toMatch(/20990101000000_drop\s+lint: FAIL \(1\)/);
     expect(out).toContain('ban-drop-column');
     expect(out).toContain('verdict: NOT READY');
@@ -110,10 +96,10 @@ describe('npm run db:check', () => {
   it('says UP TO DATE after migrate deploy, and exit 2 when the database is unreachable', async () => {
     const db = await emptyDb();
     await migrateDeploy(db.url);
-    const current = await npmRun('db:check', { DATABASE_URL: db.url });
+    const current = await npmRun(['db:check'], { DATABASE_URL: db.url });
     expect(current.out).toContain('verdict: UP TO DATE');
     expect(current.code).toBe(0);
-    const down = await npmRun('db:check', { DATABASE_URL: 'postgresql://nobody:secret@127.0.0.1:1/none' });
+    const down = await npmRun(['db:check'], { DATABASE_URL: 'postgresql://nobody:secret@127.0.0.1:1/none' });
     expect(down.code).toBe(2);
     expect(down.out).toContain('cannot read postgresql://nobody:***@127.0.0.1:1/none');
   });

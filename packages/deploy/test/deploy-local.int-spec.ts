@@ -3,19 +3,9 @@
  * throwaway embedded PostgreSQL, the built API, Render's health gate. (The build phase itself —
  * `npm ci` — reinstalls node_modules, so it runs in `.ci/run`, not inside the test run.)
  */
-import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../src/repo';
+import { npmRun } from '@chefcloud/db/testing';
 
-function deployLocal(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'deploy:local', '--', ...args], { cwd: REPO_ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
+const deployLocal = (args: string[]) => npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1' });
 
 describe('npm run deploy:local', () => {
   it('runs pre-deploy, start and the health gate in Render’s order, timing each phase', async () => {

@@ -4,27 +4,15 @@
  * keeps serving, and the runbook's recovery — `db:resolve --rolled-back`, a fixed migration,
  * `db:deploy` — brings readiness back to 200 without a restart.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD, MIGRATIONS_DIR } from '@chefcloud/db';
+import { npmRun } from '@chefcloud/db/testing';
 import { recordFigures } from './support/reliability';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const BROKEN = '20991231000000_add_loyalty_points';
-
-function npm(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
 
 describe('fault: a migration fails halfway during db:deploy', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-failing-'));
@@ -55,7 +43,7 @@ describe('fault: a migration fails halfway during db:deploy', () => {
     const before = await t.http.get('/api/health').expect(503);
     expect(before.body).toMatchObject({ schema: { state: 'behind', pending: [BROKEN] } });
 
-    const failed = await npm(['db:deploy'], env);
+    const failed = await npmRun(['db:deploy'], env);
     expect(failed.code).not.toBe(0);
     expect(failed.out).toContain(BROKEN);
     // One transaction: the column of the first statement is not left behind.
@@ -66,18 +54,18 @@ describe('fault: a migration fails halfway during db:deploy', () => {
     expect(behind.body).toMatchObject({ status: 'unavailable', db: 'up', schema: { state: 'behind', pending: [BROKEN], failed: [BROKEN] } });
     // The running version keeps serving meanwhile.
     await t.http.post('/auth/login').send({ email: DEMO.owner, password: DEMO_PASSWORD }).expect(200);
-    const blocked = await npm(['db:deploy'], env);
+    const blocked = await npmRun(['db:deploy'], env);
     expect(blocked.code).not.toBe(0);
     expect(blocked.out).toMatch(/P3009|failed migrations/);
 
     const recoveryStarted = Date.now();
-    const resolved = await npm(['db:resolve', '--', '--rolled-back', BROKEN], env);
+    const resolved = await npmRun(['db:resolve', '--', '--rolled-back', BROKEN], env);
     expect(resolved.code).toBe(0);
     fs.writeFileSync(
       path.join(dir, BROKEN, 'migration.sql'),
       `SET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '60s';\nALTER TABLE "users" ADD COLUMN "loyalty_points" INTEGER;\n`,
     );
-    const fixed = await npm(['db:deploy'], env);
+    const fixed = await npmRun(['db:deploy'], env);
     expect(fixed.code).toBe(0);
     const ready = await t.http.get('/api/health').expect(200);
     expect(ready.body).toMatchObject({ status: 'ok', schema: { state: 'current', pending: [], latest: BROKEN } });

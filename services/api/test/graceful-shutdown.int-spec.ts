@@ -1,16 +1,8 @@
-import net from 'node:net';
 import { DEMO_PASSWORD, seedDemoData, createPrismaClient } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { startApiProcess } from './support/api-process';
 import { recordFigures } from './support/reliability';
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
+import { portOpen } from './support/net';
 
 describe('graceful shutdown of the built API (real PostgreSQL, a real process)', () => {
   let db: TestDatabase;

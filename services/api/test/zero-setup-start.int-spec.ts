@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@chefcloud/db/testing';
+import { portOpen } from './support/net';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -42,14 +42,6 @@ async function waitForLive(port: number, started: Started, timeoutMs = 90_000): 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`API did not become live:\n${started.output()}`);
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe('npm start (scripts/start.mjs) without DATABASE_URL', () => {

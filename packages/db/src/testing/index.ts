@@ -10,3 +10,4 @@ export { createTestDatabase, TEST_ADMIN_URL_ENV, TEST_TEMPLATE_ENV, type TestDat
 export { jestGlobalSetup, jestGlobalTeardown } from './jest-global';
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from '../embedded/embedded-database';
 export { migrationsBefore, migrateDeployBefore } from './partial-migrations';
+export { npmRun, REPO_ROOT } from './npm-run';
