@@ -44,6 +44,6 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [SessionValidator, PasswordHasher],
+  exports: [SessionValidator],
 })
 export class AuthModule {}

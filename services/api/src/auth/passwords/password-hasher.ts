@@ -12,12 +12,8 @@ export class PasswordHasher {
   /** Computed once in the background at startup (on the thread pool), ready before the first login. */
   private readonly dummyHash: Promise<string>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'bcryptCost'>) {
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost'>) {
     this.dummyHash = bcrypt.hash('chefcloud-dummy-password', config.bcryptCost);
-  }
-
-  hash(password: string): Promise<string> {
-    return bcrypt.hash(password, this.config.bcryptCost);
   }
 
   /** True when `password` matches `hash`; with no hash, burns one comparison and returns false. */

@@ -1,43 +1,29 @@
+import { ExpiringMap } from '../../common/cache/expiring-map';
 import type { SessionSnapshot } from './sessions.repository';
-
-interface Entry {
-  snapshot: SessionSnapshot | null;
-  expiresAt: number;
-}
 
 /**
  * A short-lived, per-instance cache of session lookups, so an authenticated request costs no
  * database round trip most of the time. Revocations made on this instance evict at once;
  * revocations made on another instance are seen after at most `ttlMs` (SESSION_CACHE_TTL_MS).
- * Bounded: the oldest entries are dropped beyond `maxEntries`.
+ * Bounded: the oldest entries are dropped beyond `maxEntries`. A missing session is cached as null.
  */
 export class SessionCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: ExpiringMap<string, SessionSnapshot | null>;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new ExpiringMap(maxEntries, now);
+  }
 
   get(sessionId: string): SessionSnapshot | null | undefined {
-    const entry = this.entries.get(sessionId);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(sessionId);
-      return undefined;
-    }
-    return entry.snapshot;
+    return this.entries.get(sessionId);
   }
 
   set(sessionId: string, snapshot: SessionSnapshot | null): void {
-    if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.delete(sessionId);
-    this.entries.set(sessionId, { snapshot, expiresAt: this.now() + this.ttlMs });
+    if (this.ttlMs > 0) this.entries.set(sessionId, snapshot, this.now() + this.ttlMs);
   }
 
   evict(sessionId: string): void {
@@ -45,7 +31,7 @@ export class SessionCache {
   }
 
   evictUser(userId: string): void {
-    for (const [id, entry] of this.entries) if (entry.snapshot?.userId === userId) this.entries.delete(id);
+    this.entries.deleteWhere((snapshot) => snapshot?.userId === userId);
   }
 
   get size(): number {

@@ -39,18 +39,6 @@ export class PostgresThrottleStore implements ThrottleStore {
     );
   }
 
-  async peek(key: string, windowSeconds: number): Promise<ThrottleCount | null> {
-    return this.orFallback(
-      async () => {
-        const rows = await this.prisma.client.$queryRaw<Row[]>`
-          SELECT hits, window_started_at FROM login_throttle
-          WHERE key = ${key} AND window_started_at > now() - make_interval(secs => ${windowSeconds})`;
-        return rows[0] ? toCount(rows[0], windowSeconds) : null;
-      },
-      () => this.fallback.peek(key, windowSeconds),
-    );
-  }
-
   /** The IP hit and the account peek of one login attempt, in a single statement. */
   async hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]> {
     return this.orFallback(

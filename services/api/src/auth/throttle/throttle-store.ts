@@ -9,8 +9,6 @@ export interface ThrottleCount {
 export interface ThrottleStore {
   /** Count one hit for `key` and return the window's count (a past window restarts at 1). */
   hit(key: string, windowSeconds: number): Promise<ThrottleCount>;
-  /** The current window's count without counting, or null when the key has no open window. */
-  peek(key: string, windowSeconds: number): Promise<ThrottleCount | null>;
   reset(key: string): Promise<void>;
   /** hit(hitKey) and peek(peekKey) together (one round trip where the store allows). */
   hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]>;
@@ -32,6 +30,7 @@ export class MemoryThrottleStore implements ThrottleStore {
     return Promise.resolve({ hits: next.hits, resetAt: new Date(next.startedAt + windowSeconds * 1000) });
   }
 
+  /** The current window's count without counting, or null when the key has no open window. */
   peek(key: string, windowSeconds: number): Promise<ThrottleCount | null> {
     const current = this.windows.get(key);
     if (!current || current.startedAt + windowSeconds * 1000 <= this.now()) return Promise.resolve(null);

@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
+import { requestError } from '../http/request-guards.middleware';
 import { mapException } from './all-exceptions.filter';
 
 const prismaError = (code: string, message = 'x', meta?: Record<string, unknown>) =>
@@ -38,6 +39,12 @@ describe('mapException', () => {
 
   it('maps body-parser failures to 4xx', () => {
     expect(mapException(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 })).body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it("shows the request guards' own messages, never body-parser's (which can quote the input)", () => {
+    expect(mapException(requestError(415, 'content-type.unsupported', 'Request bodies must be JSON')).body).toEqual({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Request bodies must be JSON' });
+    expect(mapException(Object.assign(new Error('Unexpected token s in JSON: {secret'), { type: 'entity.parse.failed', status: 400, expose: true })).body.message).toBe('Malformed JSON body');
+    expect(mapException(Object.assign(new Error('quoted {secret'), { type: 'some.other', status: 400, expose: true })).body.message).toBe('Bad request');
   });
 
   it('hides unknown errors behind a generic 500', () => {

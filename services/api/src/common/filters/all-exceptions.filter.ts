@@ -54,13 +54,11 @@ export function mapException(exception: unknown): Mapped {
       'encoding.unsupported': 'Unsupported content encoding',
       'charset.unsupported': 'Unsupported charset',
       'request.aborted': 'Request aborted',
-      'content-type.unsupported': 'Request bodies must be JSON (Content-Type: application/json)',
-      'entity.too.deep': 'JSON body is nested too deeply',
-      'entity.nul': 'Strings must not contain NUL characters',
-      'entity.forbidden.key': 'Keys __proto__, constructor and prototype are not allowed',
-      'entity.verify.failed': 'Malformed request body',
     };
-    return { status, body: { statusCode: status, code: defaultCodeFor(status), message: messages[e.type] ?? 'Bad request' } };
+    // body-parser's own messages can quote the input ("Unexpected token ... in JSON"), so they get
+    // a fixed text; our request guards (common/http) mark theirs as safe to show.
+    const own = (e as { chefcloud?: boolean }).chefcloud === true && exception instanceof Error ? exception.message : undefined;
+    return { status, body: { statusCode: status, code: defaultCodeFor(status), message: messages[e.type] ?? own ?? 'Bad request' } };
   }
 
   if (isMissingTableError(exception)) {
