@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher, Semaphore } from './password-hasher';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher({ bcryptCost: 4 });
@@ -20,5 +20,32 @@ describe('PasswordHasher', () => {
 
   it('treats a malformed stored hash as a failed login', async () => {
     await expect(hasher.verifyOrDummy('x', 'not-a-bcrypt-hash')).resolves.toBe(false);
+  });
+});
+
+describe('Semaphore', () => {
+  it('runs at most `limit` tasks at once, the rest in arrival order', async () => {
+    const semaphore = new Semaphore(2);
+    let running = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const task = (id: number) =>
+      semaphore.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push(id);
+        running--;
+        return id;
+      });
+    await expect(Promise.all([1, 2, 3, 4, 5].map(task))).resolves.toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+    expect(order.slice(2)).toEqual([3, 4, 5]);
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const semaphore = new Semaphore(1);
+    await expect(semaphore.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(semaphore.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 });
