@@ -3,6 +3,7 @@ import { isMissingTableError, Prisma, type FeatureFlag } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { ApiException } from '../common/errors/api-exception';
 import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
+import { ExpiringMap } from '../common/cache/expiring-map';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
@@ -30,7 +31,8 @@ const scopesValue = (scopes: FlagScopesDto | null | undefined): Prisma.InputJson
 @Injectable()
 export class FeatureFlagsService {
   private readonly logger = new Logger('FeatureFlags');
-  private readonly cache = new Map<string, { at: number; flag: Promise<FeatureFlag | null> }>();
+  /** Flag lookups per org and key, shared by concurrent evaluations (the promise is cached). */
+  private readonly cache = new ExpiringMap<string, Promise<FeatureFlag | null>>(10_000);
   private readonly ttlMs: number;
 
   constructor(
@@ -121,13 +123,11 @@ export class FeatureFlagsService {
 
   private cachedFlag(orgId: string, key: string): Promise<FeatureFlag | null> {
     const cacheKey = `${orgId}\0${key}`;
-    const now = Date.now();
     const hit = this.cache.get(cacheKey);
-    if (hit && now - hit.at < this.ttlMs) return hit.flag;
+    if (hit) return hit;
     const flag = this.flags.findEffective(orgId, key);
     if (this.ttlMs > 0) {
-      if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(cacheKey, { at: now, flag });
+      this.cache.set(cacheKey, flag, Date.now() + this.ttlMs);
       flag.catch(() => this.cache.delete(cacheKey));
     }
     return flag;

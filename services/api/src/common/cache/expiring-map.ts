@@ -1,6 +1,6 @@
 /**
  * A bounded in-memory map whose entries expire: the one mechanism behind the per-instance
- * caches of verified tokens and sessions. A read past an entry's expiry removes it; beyond
+ * caches of verified tokens, sessions and feature flags. A read past an entry's expiry removes it; beyond
  * `maxEntries` the oldest entry goes. `undefined` means "not cached" (values may be null).
  */
 export class ExpiringMap<K, V> {
@@ -37,6 +37,10 @@ export class ExpiringMap<K, V> {
   /** Remove every entry whose value matches. */
   deleteWhere(match: (value: V) => boolean): void {
     for (const [key, entry] of this.entries) if (match(entry.value)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   get size(): number {
