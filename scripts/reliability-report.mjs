@@ -13,7 +13,18 @@ const doc = path.join(root, 'docs', 'reliability.md');
 const START = '<!-- figures:start -->';
 const END = '<!-- figures:end -->';
 
-const ORDER = ['fuzz', 'fault-database-down', 'fault-database-hang', 'fault-missing-tables', 'fault-failed-migration', 'sigterm-under-load', 'security-secrets', 'rbac-matrix', 'login-timing', 'multi-instance'];
+const ORDER = [
+  'fuzz',
+  'fault-database-down',
+  'fault-database-hang',
+  'fault-missing-tables',
+  'fault-failed-migration',
+  'sigterm-under-load',
+  'security-secrets',
+  'rbac-matrix',
+  'login-timing',
+  'multi-instance',
+];
 if (!fs.existsSync(dir)) {
   console.error('[reliability] no .reliability/ figures yet: run `npm test` or `npm run reliability` first');
   process.exit(1);
@@ -22,12 +33,26 @@ const entries = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
-  .sort((a, b) => (ORDER.indexOf(a.suite) + 100) % 100 - ((ORDER.indexOf(b.suite) + 100) % 100));
+  .sort((a, b) => ((ORDER.indexOf(a.suite) + 100) % 100) - ((ORDER.indexOf(b.suite) + 100) % 100));
 
 const flatten = (value, prefix = '') =>
-  Object.entries(value).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, Array.isArray(v) ? v.join(', ') : String(v)]]));
+  Object.entries(value).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? flatten(v, `${prefix}${k}.`)
+      : [[`${prefix}${k}`, Array.isArray(v) ? v.join(', ') : String(v)]],
+  );
 
-const lines = [START, '', `Last run: ${entries.map((e) => e.recordedAt).sort().pop() ?? 'never'} on ${os.cpus().length} cores, Node ${process.version}.`, ''];
+const lines = [
+  START,
+  '',
+  `Last run: ${
+    entries
+      .map((e) => e.recordedAt)
+      .sort()
+      .pop() ?? 'never'
+  } on ${os.cpus().length} cores, Node ${process.version}.`,
+  '',
+];
 for (const { suite, recordedAt, node, ...figures } of entries) {
   lines.push(`**${suite}** (${recordedAt}, Node ${node})`, '', '| figure | value |', '| --- | --- |');
   for (const [k, v] of flatten(figures)) lines.push(`| ${k} | ${v} |`);

@@ -68,7 +68,9 @@ async function main() {
     const dataDir = path.resolve(root, env.CHEFCLOUD_DATA_DIR ?? '.data', 'postgres');
     fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
     const port = Number(env.EMBEDDED_PG_PORT ?? 0) || (await db.freePort());
-    log(`DATABASE_URL is not set: starting an embedded PostgreSQL 17 (data in ${path.relative(root, dataDir) || dataDir}, port ${port})`);
+    log(
+      `DATABASE_URL is not set: starting an embedded PostgreSQL 17 (data in ${path.relative(root, dataDir) || dataDir}, port ${port})`,
+    );
     // exitOnSignals: false — on Ctrl-C/SIGTERM this script stops the API first (its in-flight
     // requests still need the database), then the database.
     embedded = await db.startEmbeddedDatabase({ dataDir, port, persistent: true, exitOnSignals: false });
@@ -79,7 +81,11 @@ async function main() {
   }
 
   log('applying migrations: prisma migrate deploy');
-  const migrated = await run(process.execPath, [path.join(root, 'packages/db/scripts/prisma.mjs'), 'migrate', 'deploy'], env);
+  const migrated = await run(
+    process.execPath,
+    [path.join(root, 'packages/db/scripts/prisma.mjs'), 'migrate', 'deploy'],
+    env,
+  );
   if (migrated !== 0) {
     log('prisma migrate deploy failed: not starting the API');
     return stop(1);
@@ -99,10 +105,24 @@ async function main() {
   env.PORT = port;
   const main = path.join(root, 'services/api/dist/main.js');
   if (watch) {
-    const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'services/api/tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: 'ignore' });
+    const tsc = spawn(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '-p',
+        'services/api/tsconfig.build.json',
+        '--watch',
+        '--preserveWatchOutput',
+      ],
+      { cwd: root, stdio: 'ignore' },
+    );
     process.on('exit', () => tsc.kill());
   }
-  api = spawn(process.execPath, [...(watch ? ['--watch'] : []), main], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  api = spawn(process.execPath, [...(watch ? ['--watch'] : []), main], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   api.on('exit', (code) => {
     if (!stopping) {
       log(`the API exited (code ${code})`);
@@ -111,7 +131,9 @@ async function main() {
   });
   log(`API starting on http://localhost:${port}  (liveness: http://localhost:${port}/api/health/live)`);
   if (env.NODE_ENV !== 'production') {
-    log(`log in: curl -s -X POST http://localhost:${port}/auth/login -H 'Content-Type: application/json' -d '{"email":"owner@demo-bistro.test","password":"${db.DEMO_PASSWORD}"}'`);
+    log(
+      `log in: curl -s -X POST http://localhost:${port}/auth/login -H 'Content-Type: application/json' -d '{"email":"owner@demo-bistro.test","password":"${db.DEMO_PASSWORD}"}'`,
+    );
   }
 }
 

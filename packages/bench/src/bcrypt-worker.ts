@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  process.stdout.write(`${JSON.stringify({ comparesPerSecond: done / ((Date.now() - started) / 1000), compares: done })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ comparesPerSecond: done / ((Date.now() - started) / 1000), compares: done })}\n`,
+  );
 }
 
 void main();

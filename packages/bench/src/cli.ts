@@ -55,15 +55,23 @@ function parse(argv: string[]): BenchOptions {
 
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2));
-  options.log(`[bench] ${options.smoke ? 'smoke run' : 'benchmark'}: ${options.durationSeconds} s per scenario, ${options.connections} connections, bcrypt cost ${options.bcryptCost}`);
+  options.log(
+    `[bench] ${options.smoke ? 'smoke run' : 'benchmark'}: ${options.durationSeconds} s per scenario, ${options.connections} connections, bcrypt cost ${options.bcryptCost}`,
+  );
   const report = await runBench(options);
-  for (const c of report.checks) options.log(`[bench] ${c.met ? 'met    ' : 'NOT MET'} ${c.name}: ${c.kind === 'ratio' ? `${c.value.toFixed(2)} × (target ≥ ${c.target})` : `${c.value.toFixed(1)} ${c.unit} (target < ${c.target} ${c.unit})`}`);
+  for (const c of report.checks)
+    options.log(
+      `[bench] ${c.met ? 'met    ' : 'NOT MET'} ${c.name}: ${c.kind === 'ratio' ? `${c.value.toFixed(2)} × (target ≥ ${c.target})` : `${c.value.toFixed(1)} ${c.unit} (target < ${c.target} ${c.unit})`}`,
+    );
   if (options.smoke) {
     const dir = path.join(REPO_ROOT, '.bench');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'smoke.json'), `${JSON.stringify(report, null, 2)}\n`);
     const failures = smokeFailures(report.checks);
-    for (const f of failures) options.log(`[bench] REGRESSION: ${f.name} is ${f.value.toFixed(2)} ×, under ${SMOKE_TOLERANCE} × its target ${f.target}`);
+    for (const f of failures)
+      options.log(
+        `[bench] REGRESSION: ${f.name} is ${f.value.toFixed(2)} ×, under ${SMOKE_TOLERANCE} × its target ${f.target}`,
+      );
     options.log(`[bench] smoke ${failures.length ? 'FAILED' : 'passed'} in ${report.totalSeconds.toFixed(0)} s`);
     return failures.length ? 1 : 0;
   }
@@ -76,7 +84,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

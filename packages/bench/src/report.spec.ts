@@ -5,9 +5,22 @@ const report: BenchReport = {
   startedAt: '2026-11-25T12:00:00.000Z',
   machine: { cores: 2, cpu: 'Test CPU', memoryGiB: 24, node: 'v22.0.0', platform: 'linux' },
   settings: { durationSeconds: 10, warmupSeconds: 2, connections: 10, bcryptCost: 10, bootRuns: 5, smoke: false },
-  scenarios: [{ name: 'floor: GET /api/health/live', requestsPerSecond: 5000, p50Ms: 1, p99Ms: 4, requests: 50000, non2xx: 0, errors: 0 }],
+  scenarios: [
+    {
+      name: 'floor: GET /api/health/live',
+      requestsPerSecond: 5000,
+      p50Ms: 1,
+      p99Ms: 4,
+      requests: 50000,
+      non2xx: 0,
+      errors: 0,
+    },
+  ],
   timings: { 'boot median': 0.9 },
-  checks: [ratioCheck('maintenance banner vs floor', 4000, 5000, 0.7, 'a / b'), maxCheck('boot', 2.0, 1.5, 's', 'median')],
+  checks: [
+    ratioCheck('maintenance banner vs floor', 4000, 5000, 0.7, 'a / b'),
+    maxCheck('boot', 2.0, 1.5, 's', 'median'),
+  ],
   totalSeconds: 100,
 };
 

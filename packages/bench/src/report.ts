@@ -6,7 +6,14 @@ export type ScenarioFigures = { name: string } & LoadResult;
 export interface BenchReport {
   startedAt: string;
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; platform: string };
-  settings: { durationSeconds: number; warmupSeconds: number; connections: number; bcryptCost: number; bootRuns: number; smoke: boolean };
+  settings: {
+    durationSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    bcryptCost: number;
+    bootRuns: number;
+    smoke: boolean;
+  };
   scenarios: ScenarioFigures[];
   timings: Record<string, number>;
   checks: Check[];
@@ -31,13 +38,19 @@ export function renderReport(r: BenchReport): string {
     '',
     '| check | measured | target | met | how |',
     '| --- | --- | --- | --- | --- |',
-    ...r.checks.map((c) => `| ${c.name} | ${c.kind === 'ratio' ? `${num(c.value, 2)} ×` : `${num(c.value)} ${c.unit}`} | ${c.kind === 'ratio' ? `≥ ${c.target} ×` : `< ${c.target} ${c.unit}`} | ${c.met ? 'met' : '**not met**'} | ${c.detail} |`),
+    ...r.checks.map(
+      (c) =>
+        `| ${c.name} | ${c.kind === 'ratio' ? `${num(c.value, 2)} ×` : `${num(c.value)} ${c.unit}`} | ${c.kind === 'ratio' ? `≥ ${c.target} ×` : `< ${c.target} ${c.unit}`} | ${c.met ? 'met' : '**not met**'} | ${c.detail} |`,
+    ),
     '',
     '## Scenarios',
     '',
     '| scenario | req/s | p50 ms | p99 ms | requests | non-2xx | errors |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...r.scenarios.map((s) => `| ${s.name} | ${num(s.requestsPerSecond)} | ${num(s.p50Ms)} | ${num(s.p99Ms)} | ${s.requests} | ${s.non2xx} | ${s.errors} |`),
+    ...r.scenarios.map(
+      (s) =>
+        `| ${s.name} | ${num(s.requestsPerSecond)} | ${num(s.p50Ms)} | ${num(s.p99Ms)} | ${s.requests} | ${s.non2xx} | ${s.errors} |`,
+    ),
     '',
     '## Timings',
     '',

@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createPrismaClient, freePort, runPrisma, seedDemoData, startEmbeddedDatabase, DEMO_PASSWORD } from '@chefcloud/db';
+import {
+  createPrismaClient,
+  freePort,
+  runPrisma,
+  seedDemoData,
+  startEmbeddedDatabase,
+  DEMO_PASSWORD,
+} from '@chefcloud/db';
 import { load, settleAfter, type LoadOptions, type LoadResult } from './load';
 import type { BenchReport, ScenarioFigures } from './report';
 import { maxCheck, ratioCheck, type Check } from './targets';
@@ -48,7 +55,14 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<ApiInstance & { bootSec
   const port = await freePort();
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [API_MAIN], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     // Production logs JSON to stdout; the benchmark pays for producing it, not for reading it.
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -75,11 +89,19 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<ApiInstance & { bootSec
 
 function bcryptBaseline(cost: number, concurrency: number, seconds: number): Promise<{ comparesPerSecond: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'bcrypt-worker.js'), String(cost), String(concurrency), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, 'bcrypt-worker.js'), String(cost), String(concurrency), String(seconds)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as { comparesPerSecond: number }) : reject(new Error(`bcrypt baseline exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim()) as { comparesPerSecond: number })
+        : reject(new Error(`bcrypt baseline exited with ${code}`)),
+    );
   });
 }
 
@@ -94,14 +116,35 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-bench-'));
   fs.chmodSync(dataDir, 0o755);
   const instances: ApiInstance[] = [];
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: await freePort(), persistent: false, fast: true, exitOnSignals: false });
+  const db = await startEmbeddedDatabase({
+    dataDir: path.join(dataDir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+    fast: true,
+    exitOnSignals: false,
+  });
 
-  const measure = async (name: string, options: Omit<LoadOptions, 'connections' | 'durationSeconds'> & { connections?: number }): Promise<LoadResult> => {
-    if (o.warmupSeconds > 0) await settleAfter(await load({ ...options, connections: options.connections ?? o.connections, durationSeconds: o.warmupSeconds }));
-    const result = await load({ ...options, connections: options.connections ?? o.connections, durationSeconds: o.durationSeconds });
+  const measure = async (
+    name: string,
+    options: Omit<LoadOptions, 'connections' | 'durationSeconds'> & { connections?: number },
+  ): Promise<LoadResult> => {
+    if (o.warmupSeconds > 0)
+      await settleAfter(
+        await load({ ...options, connections: options.connections ?? o.connections, durationSeconds: o.warmupSeconds }),
+      );
+    const result = await load({
+      ...options,
+      connections: options.connections ?? o.connections,
+      durationSeconds: o.durationSeconds,
+    });
     scenarios.push({ name, ...result });
-    o.log(`[bench] ${name}: ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}${result.errors ? `, ${result.errors} errors` : ''}`);
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors — the scenario is broken, not slow`);
+    o.log(
+      `[bench] ${name}: ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}${result.errors ? `, ${result.errors} errors` : ''}`,
+    );
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(
+        `${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors — the scenario is broken, not slow`,
+      );
     return result;
   };
 
@@ -145,27 +188,59 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     timings['boot to first 200 on /api/health, median (s)'] = median(boots);
     timings['boot, slowest run (s)'] = Math.max(...boots);
     o.log(`[bench] boot: median ${median(boots).toFixed(2)} s over ${boots.length} runs`);
-    checks.push(maxCheck('boot to first 200 on /api/health (median)', median(boots), 1.5, 's', `process start → /api/health 200, median of ${boots.length}, database already running`));
+    checks.push(
+      maxCheck(
+        'boot to first 200 on /api/health (median)',
+        median(boots),
+        1.5,
+        's',
+        `process start → /api/health 200, median of ${boots.length}, database already running`,
+      ),
+    );
 
     const api = await startApi(env);
     instances.push(api);
     const unblocked = await startApi({ ...env, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' });
     instances.push(unblocked);
     const login = async (base: string) => {
-      const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD }) });
+      const res = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD }),
+      });
       return ((await res.json()) as { access_token: string }).access_token;
     };
     const token = await login(api.url);
     const auth = { authorization: `Bearer ${token}` };
-    await fetch(`${api.url}/ops/flags`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ key: 'bench-flag', active: true }) });
+    await fetch(`${api.url}/ops/flags`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'bench-flag', active: true }),
+    });
 
     // 1. the floor, 2. an authenticated, cached read
     const floor = await measure('floor: GET /api/health/live', { url: `${api.url}/api/health/live` });
-    const banner = await measure('GET /ops/maintenance/active (bearer token)', { url: `${api.url}/ops/maintenance/active`, headers: auth });
-    checks.push(ratioCheck('GET /ops/maintenance/active vs the floor (req/s)', banner.requestsPerSecond, floor.requestsPerSecond, 0.7, 'authenticated read, session and maintenance lookups cached ÷ GET /api/health/live'));
+    const banner = await measure('GET /ops/maintenance/active (bearer token)', {
+      url: `${api.url}/ops/maintenance/active`,
+      headers: auth,
+    });
+    checks.push(
+      ratioCheck(
+        'GET /ops/maintenance/active vs the floor (req/s)',
+        banner.requestsPerSecond,
+        floor.requestsPerSecond,
+        0.7,
+        'authenticated read, session and maintenance lookups cached ÷ GET /api/health/live',
+      ),
+    );
 
     // 3. a write through the write block vs the same write with the block off (alternated)
-    const write = (base: string) => ({ url: `${base}/ops/flags/bench-flag`, method: 'PATCH' as const, headers: auth, body: { rolloutPct: 50 } });
+    const write = (base: string) => ({
+      url: `${base}/ops/flags/bench-flag`,
+      method: 'PATCH' as const,
+      headers: auth,
+      body: { rolloutPct: 50 },
+    });
     const half = { ...o, durationSeconds: Math.max(1, Math.round(o.durationSeconds / 2)) };
     const rounds: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
     for (let round = 0; round < (o.smoke ? 2 : 3); round++) {
@@ -173,8 +248,17 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         ['on', api.url],
         ['off', unblocked.url],
       ] as const) {
-        if (o.warmupSeconds > 0) await settleAfter(await load({ ...write(base), connections: o.connections, durationSeconds: Math.max(1, Math.round(o.warmupSeconds / 2)) }));
-        rounds[key].push(await load({ ...write(base), connections: o.connections, durationSeconds: half.durationSeconds }));
+        if (o.warmupSeconds > 0)
+          await settleAfter(
+            await load({
+              ...write(base),
+              connections: o.connections,
+              durationSeconds: Math.max(1, Math.round(o.warmupSeconds / 2)),
+            }),
+          );
+        rounds[key].push(
+          await load({ ...write(base), connections: o.connections, durationSeconds: half.durationSeconds }),
+        );
       }
     }
     const combine = (results: LoadResult[], name: string): LoadResult => {
@@ -188,29 +272,81 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       };
       scenarios.push({ name, ...combined });
       o.log(`[bench] ${name}: ${combined.requestsPerSecond.toFixed(1)} req/s`);
-      if (combined.non2xx || combined.errors) throw new Error(`${name}: ${combined.non2xx} non-2xx, ${combined.errors} errors`);
+      if (combined.non2xx || combined.errors)
+        throw new Error(`${name}: ${combined.non2xx} non-2xx, ${combined.errors} errors`);
       return combined;
     };
     const withBlock = combine(rounds.on, 'PATCH /ops/flags/:key, write block on');
     const withoutBlock = combine(rounds.off, 'PATCH /ops/flags/:key, ENABLE_WRITE_BLOCK_MIDDLEWARE=false');
-    checks.push(ratioCheck('write through the write block vs block off (req/s)', withBlock.requestsPerSecond, withoutBlock.requestsPerSecond, 0.9, `PATCH /ops/flags/:key on two instances of one database, alternated ${o.smoke ? 2 : 3} times`));
+    checks.push(
+      ratioCheck(
+        'write through the write block vs block off (req/s)',
+        withBlock.requestsPerSecond,
+        withoutBlock.requestsPerSecond,
+        0.9,
+        `PATCH /ops/flags/:key on two instances of one database, alternated ${o.smoke ? 2 : 3} times`,
+      ),
+    );
 
     // 4. login vs raw bcrypt at the same cost and concurrency, with liveness probed during the storm
     const bcryptRun = await bcryptBaseline(o.bcryptCost, o.connections, o.durationSeconds);
-    scenarios.push({ name: `raw bcrypt.compare, cost ${o.bcryptCost}, ${o.connections} in flight`, requestsPerSecond: bcryptRun.comparesPerSecond, p50Ms: NaN, p99Ms: NaN, requests: Math.round(bcryptRun.comparesPerSecond * o.durationSeconds), non2xx: 0, errors: 0 });
+    scenarios.push({
+      name: `raw bcrypt.compare, cost ${o.bcryptCost}, ${o.connections} in flight`,
+      requestsPerSecond: bcryptRun.comparesPerSecond,
+      p50Ms: NaN,
+      p99Ms: NaN,
+      requests: Math.round(bcryptRun.comparesPerSecond * o.durationSeconds),
+      non2xx: 0,
+      errors: 0,
+    });
     o.log(`[bench] raw bcrypt.compare: ${bcryptRun.comparesPerSecond.toFixed(1)} /s`);
     const loginBody = { email: 'owner@demo-bistro.test', password: DEMO_PASSWORD };
-    if (o.warmupSeconds > 0) await settleAfter(await load({ url: `${api.url}/auth/login`, method: 'POST', body: loginBody, connections: o.connections, durationSeconds: o.warmupSeconds }));
+    if (o.warmupSeconds > 0)
+      await settleAfter(
+        await load({
+          url: `${api.url}/auth/login`,
+          method: 'POST',
+          body: loginBody,
+          connections: o.connections,
+          durationSeconds: o.warmupSeconds,
+        }),
+      );
     const [storm, live] = await Promise.all([
-      load({ url: `${api.url}/auth/login`, method: 'POST', body: loginBody, connections: o.connections, durationSeconds: o.durationSeconds }),
+      load({
+        url: `${api.url}/auth/login`,
+        method: 'POST',
+        body: loginBody,
+        connections: o.connections,
+        durationSeconds: o.durationSeconds,
+      }),
       // A light, steady probe (50 req/s): it measures the event loop's latency, not its throughput.
       load({ url: `${api.url}/api/health/live`, connections: 1, durationSeconds: o.durationSeconds, overallRate: 50 }),
     ]);
-    scenarios.push({ name: 'POST /auth/login', ...storm }, { name: 'GET /api/health/live during the login storm (50 req/s probe)', ...live });
+    scenarios.push(
+      { name: 'POST /auth/login', ...storm },
+      { name: 'GET /api/health/live during the login storm (50 req/s probe)', ...live },
+    );
     o.log(`[bench] login: ${storm.requestsPerSecond.toFixed(1)} req/s; liveness during the storm p99 ${live.p99Ms} ms`);
-    if (storm.non2xx || storm.errors) throw new Error(`POST /auth/login: ${storm.non2xx} non-2xx, ${storm.errors} errors`);
-    checks.push(ratioCheck('POST /auth/login vs raw bcrypt.compare (per second)', storm.requestsPerSecond, bcryptRun.comparesPerSecond, 0.85, `logins ÷ compares, cost ${o.bcryptCost}, ${o.connections} concurrent, each in its own process`));
-    checks.push(maxCheck('GET /api/health/live p99 during the login storm', live.p99Ms, 50, 'ms', 'hashing runs on the thread pool, not the event loop'));
+    if (storm.non2xx || storm.errors)
+      throw new Error(`POST /auth/login: ${storm.non2xx} non-2xx, ${storm.errors} errors`);
+    checks.push(
+      ratioCheck(
+        'POST /auth/login vs raw bcrypt.compare (per second)',
+        storm.requestsPerSecond,
+        bcryptRun.comparesPerSecond,
+        0.85,
+        `logins ÷ compares, cost ${o.bcryptCost}, ${o.connections} concurrent, each in its own process`,
+      ),
+    );
+    checks.push(
+      maxCheck(
+        'GET /api/health/live p99 during the login storm',
+        live.p99Ms,
+        50,
+        'ms',
+        'hashing runs on the thread pool, not the event loop',
+      ),
+    );
   } finally {
     for (const instance of instances) await instance.stop().catch(() => undefined);
     await db.stop().catch(() => undefined);
@@ -220,8 +356,21 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const cpus = os.cpus();
   return {
     startedAt: startedAt.toISOString(),
-    machine: { cores: cpus.length, cpu: cpus[0]?.model.trim() ?? 'unknown', memoryGiB: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { durationSeconds: o.durationSeconds, warmupSeconds: o.warmupSeconds, connections: o.connections, bcryptCost: o.bcryptCost, bootRuns: o.bootRuns, smoke: o.smoke },
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGiB: os.totalmem() / 2 ** 30,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    settings: {
+      durationSeconds: o.durationSeconds,
+      warmupSeconds: o.warmupSeconds,
+      connections: o.connections,
+      bcryptCost: o.bcryptCost,
+      bootRuns: o.bootRuns,
+      smoke: o.smoke,
+    },
     scenarios,
     timings,
     checks,

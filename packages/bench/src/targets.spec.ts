@@ -13,7 +13,11 @@ describe('targets', () => {
   });
 
   it('smoke fails only on ratios under half their target, never on absolute figures', () => {
-    const checks = [ratioCheck('fine', 0.6, 1, 0.7, ''), ratioCheck('lost cache', 0.3, 1, 0.7, ''), maxCheck('slow machine', 500, 50, 'ms', '')];
+    const checks = [
+      ratioCheck('fine', 0.6, 1, 0.7, ''),
+      ratioCheck('lost cache', 0.3, 1, 0.7, ''),
+      maxCheck('slow machine', 500, 50, 'ms', ''),
+    ];
     expect(smokeFailures(checks).map((c) => c.name)).toEqual(['lost cache']);
   });
 });

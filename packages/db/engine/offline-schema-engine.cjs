@@ -108,7 +108,10 @@ function schemaOf(url) {
  */
 const TEXT_OID = 25;
 const CHAR_OID = 18;
-const CATALOG_TEXT_OIDS = new Set([22 /* int2vector */, 24 /* regproc */, 30 /* oidvector */, 194 /* pg_node_tree */, 2205 /* regclass */, 2206 /* regtype */]);
+const CATALOG_TEXT_OIDS = new Set([
+  22 /* int2vector */, 24 /* regproc */, 30 /* oidvector */, 194 /* pg_node_tree */, 2205 /* regclass */,
+  2206 /* regtype */,
+]);
 
 function supportCatalogTypes(queryable) {
   const { ColumnTypeEnum } = require('@prisma/driver-adapter-utils');
@@ -206,7 +209,9 @@ function createAdapterFactory(datasource) {
       await withAdminClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
       debug(`created temporary shadow database ${name}`);
       return connectAdapter(pgConfig(url, name), schema, async () => {
-        await withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+        await withAdminClient(url, (client) =>
+          client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+        );
         debug(`dropped temporary shadow database ${name}`);
       });
     },
@@ -227,11 +232,27 @@ function connectionErrorToPrisma(error, url) {
     /* keep the placeholders */
   }
   const code = error && error.code;
-  if (code === '3D000') return { error_code: 'P1003', message: `Database \`${database}\` does not exist on the database server at \`${host}:${port}\`.` };
+  if (code === '3D000')
+    return {
+      error_code: 'P1003',
+      message: `Database \`${database}\` does not exist on the database server at \`${host}:${port}\`.`,
+    };
   if (code === '28P01' || code === '28000')
-    return { error_code: 'P1000', message: `Authentication failed against the database server at \`${host}:${port}\`, the provided database credentials are not valid.` };
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || /timeout/i.test(String(error && error.message)))
-    return { error_code: 'P1001', message: `Can't reach database server at \`${host}:${port}\`\n\nPlease make sure your database server is running at \`${host}:${port}\`.` };
+    return {
+      error_code: 'P1000',
+      message: `Authentication failed against the database server at \`${host}:${port}\`, the provided database credentials are not valid.`,
+    };
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ETIMEDOUT' ||
+    /timeout/i.test(String(error && error.message))
+  )
+    return {
+      error_code: 'P1001',
+      message: `Can't reach database server at \`${host}:${port}\`\n\nPlease make sure your database server is running at \`${host}:${port}\`.`,
+    };
   return { error_code: 'P1000', message: String((error && error.message) || error) };
 }
 
@@ -251,7 +272,9 @@ async function runCli(command, datasource) {
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
       });
     } else if (command === 'drop-database') {
-      await withAdminClient(url, (client, name) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await withAdminClient(url, (client, name) =>
+        client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+      );
     } else {
       log('ERROR', `Unsupported command: cli ${command}`, { error_code: 'P1000' });
       return 1;
@@ -359,7 +382,10 @@ async function serve(args) {
     },
     getDatabaseVersion: async (params) => (await engine()).version(params ?? null),
     createDatabase: async (params) => {
-      const url = params && params.datasource && params.datasource.tag === 'ConnectionString' ? params.datasource.url : args.datasource.url;
+      const url =
+        params && params.datasource && params.datasource.tag === 'ConnectionString'
+          ? params.datasource.url
+          : args.datasource.url;
       let databaseName = '';
       await withAdminClient(url, async (client, name) => {
         databaseName = name;
@@ -401,7 +427,8 @@ async function serve(args) {
       if (special[method]) result = await special[method](params);
       else {
         const instance = await engine();
-        if (typeof instance[method] !== 'function') throw new Error(`The offline schema engine does not support \`${method}\`.`);
+        if (typeof instance[method] !== 'function')
+          throw new Error(`The offline schema engine does not support \`${method}\`.`);
         result = await printStdout(await instance[method](params));
       }
       if (id !== undefined) respond({ jsonrpc: '2.0', id, result: result === undefined ? null : result });

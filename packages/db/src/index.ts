@@ -1,11 +1,16 @@
 /**
  * @chefcloud/db: the Prisma client, its factory, and helpers for database errors and migrations.
  */
-export { PrismaClient, Prisma } from "./generated/prisma/client";
-export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAudit } from "./generated/prisma/client";
+export { PrismaClient, Prisma } from './generated/prisma/client';
+export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAudit } from './generated/prisma/client';
 export { RoleLevel, FlagAction } from './generated/prisma/enums';
 export { createPrismaClient, type PrismaClientOptions } from './client';
-export { isMissingTableError, missingTableName, isDatabaseUnavailableError, prismaErrorCode } from './errors/database-errors';
+export {
+  isMissingTableError,
+  missingTableName,
+  isDatabaseUnavailableError,
+  prismaErrorCode,
+} from './errors/database-errors';
 export { listShippedMigrations, migrationCreatingTable } from './migrations/shipped-migrations';
 export { readAppliedMigrations, type AppliedMigration } from './migrations/applied-migrations';
 export { compareMigrations, type SchemaState } from './migrations/schema-state';
@@ -13,4 +18,9 @@ export { lintMigrationFiles, SQUAWK_CONFIG, type LintResult, type LintViolation 
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
 export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH, shippedMigrationsDir } from './paths';
 export { seedDemoData, DEMO_PASSWORD, type SeedResult } from './seed/demo-seed';
-export { startEmbeddedDatabase, freePort, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './embedded/embedded-database';
+export {
+  startEmbeddedDatabase,
+  freePort,
+  type EmbeddedDatabase,
+  type EmbeddedDatabaseOptions,
+} from './embedded/embedded-database';

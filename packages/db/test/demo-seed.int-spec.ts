@@ -23,7 +23,15 @@ describe('demo seed (real PostgreSQL)', () => {
     const prisma = createPrismaClient({ url: db.url });
     try {
       const result = await seedDemoData(prisma, { bcryptCost: 4, nodeEnv: 'development' });
-      expect(result).toMatchObject({ seeded: true, users: ['owner@demo-bistro.test', 'manager@demo-bistro.test', 'waiter@demo-bistro.test', 'owner@other-org.test'] });
+      expect(result).toMatchObject({
+        seeded: true,
+        users: [
+          'owner@demo-bistro.test',
+          'manager@demo-bistro.test',
+          'waiter@demo-bistro.test',
+          'owner@other-org.test',
+        ],
+      });
       const users = await prisma.user.findMany({ include: { org: true }, orderBy: { email: 'asc' } });
       expect(users.map((u) => [u.email, u.roleLevel, u.org.slug, u.org.name])).toEqual([
         ['manager@demo-bistro.test', 'L4', 'demo-bistro', 'Demo Bistro'],
@@ -34,7 +42,9 @@ describe('demo seed (real PostgreSQL)', () => {
       expect(bcrypt.getRounds(users[0].passwordHash)).toBe(4);
       await expect(bcrypt.compare(DEMO_PASSWORD, users[0].passwordHash)).resolves.toBe(true);
       // Only when the database has no users: a second run changes nothing.
-      await expect(seedDemoData(prisma, { bcryptCost: 4, nodeEnv: 'development' })).resolves.toMatchObject({ seeded: false });
+      await expect(seedDemoData(prisma, { bcryptCost: 4, nodeEnv: 'development' })).resolves.toMatchObject({
+        seeded: false,
+      });
       expect(await prisma.user.count()).toBe(4);
     } finally {
       await prisma.$disconnect();
@@ -45,7 +55,10 @@ describe('demo seed (real PostgreSQL)', () => {
     const db = await fresh();
     const prisma = createPrismaClient({ url: db.url });
     try {
-      await expect(seedDemoData(prisma, { nodeEnv: 'production' })).resolves.toMatchObject({ seeded: false, reason: expect.stringMatching(/production/) });
+      await expect(seedDemoData(prisma, { nodeEnv: 'production' })).resolves.toMatchObject({
+        seeded: false,
+        reason: expect.stringMatching(/production/),
+      });
       expect(await prisma.user.count()).toBe(0);
     } finally {
       await prisma.$disconnect();

@@ -29,10 +29,22 @@ describe('npm run db:lint', () => {
   });
 
   it.each([
-    ['a NOT NULL column without a default', 'ALTER TABLE "users" ADD COLUMN "pin" TEXT NOT NULL;', 'adding-required-field'],
+    [
+      'a NOT NULL column without a default',
+      'ALTER TABLE "users" ADD COLUMN "pin" TEXT NOT NULL;',
+      'adding-required-field',
+    ],
     ['a dropped column', 'ALTER TABLE "users" DROP COLUMN "last_name";', 'ban-drop-column'],
-    ['an index built without CONCURRENTLY on an existing table', 'CREATE INDEX "users_first_name_idx" ON "users"("first_name");', 'require-concurrent-index-creation'],
-    ['a migration without lock and statement timeouts', 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;', 'require-lock-timeout'],
+    [
+      'an index built without CONCURRENTLY on an existing table',
+      'CREATE INDEX "users_first_name_idx" ON "users"("first_name");',
+      'require-concurrent-index-creation',
+    ],
+    [
+      'a migration without lock and statement timeouts',
+      'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;',
+      'require-lock-timeout',
+    ],
   ])('fails a new migration with %s', async (_name, sql, rule) => {
     const dir = withNewMigration('20990101000000_bad', `${rule === 'require-lock-timeout' ? '' : TIMEOUTS}${sql}\n`);
     const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });

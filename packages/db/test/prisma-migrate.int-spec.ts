@@ -23,14 +23,24 @@ async function query<T extends Record<string, unknown>>(url: string, sql: string
 }
 
 async function shadowDatabases(adminUrl: string): Promise<string[]> {
-  return withAdmin(adminUrl, async (c) => (await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")).rows.map((r) => r.datname));
+  return withAdmin(adminUrl, async (c) =>
+    (
+      await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")
+    ).rows.map((r) => r.datname),
+  );
 }
 
 /** A writable copy of the schema and migrations, for commands that write migrations. */
 function copyPrismaDir(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-prisma-'));
   fs.cpSync(path.join(DB_PACKAGE_DIR, 'prisma'), dir, { recursive: true });
-  return { dir, env: { CHEFCLOUD_PRISMA_SCHEMA: path.join(dir, 'schema.prisma'), CHEFCLOUD_MIGRATIONS_DIR: path.join(dir, 'migrations') } };
+  return {
+    dir,
+    env: {
+      CHEFCLOUD_PRISMA_SCHEMA: path.join(dir, 'schema.prisma'),
+      CHEFCLOUD_MIGRATIONS_DIR: path.join(dir, 'migrations'),
+    },
+  };
 }
 
 const shipped = listShippedMigrations();
@@ -53,12 +63,26 @@ describe('prisma migrate deploy (offline engine)', () => {
     expect(result.stderr).toContain('using the offline schema engine');
     expect(result.stdout).toContain('All migrations have been successfully applied');
 
-    const applied = await query<{ migration_name: string; finished_at: Date | null }>(db.url, 'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name');
+    const applied = await query<{ migration_name: string; finished_at: Date | null }>(
+      db.url,
+      'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(applied.map((r) => r.migration_name)).toEqual(shipped);
     expect(applied.every((r) => r.finished_at !== null)).toBe(true);
-    const tables = await query<{ tablename: string }>(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    const tables = await query<{ tablename: string }>(
+      db.url,
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
     expect(tables.map((t) => t.tablename)).toEqual(
-      expect.arrayContaining(['orgs', 'branches', 'users', 'sessions', 'maintenance_windows', 'feature_flags', 'flag_audits']),
+      expect.arrayContaining([
+        'orgs',
+        'branches',
+        'users',
+        'sessions',
+        'maintenance_windows',
+        'feature_flags',
+        'flag_audits',
+      ]),
     );
 
     const again = await runPrisma(['migrate', 'deploy'], db.url);
@@ -77,27 +101,39 @@ describe('prisma migrate deploy (offline engine)', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('prisma migrate deploy: using the offline schema engine');
     expect(result.stdout).toContain('All migrations have been successfully applied');
-    const applied = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+    const applied = await query<{ migration_name: string }>(
+      db.url,
+      'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(applied.map((r) => r.migration_name)).toEqual(shipped);
   });
 
   it('keeps the CHECK and NULLS NOT DISTINCT rules of change_control', async () => {
     const db = await emptyDatabase();
     expect((await runPrisma(['migrate', 'deploy'], db.url)).code).toBe(0);
-    await expect(query(db.url, "INSERT INTO feature_flags (id, key, rollout_pct, updated_at) VALUES ('f1', 'k', 101, now())")).rejects.toThrow(/rollout_pct_check/);
+    await expect(
+      query(db.url, "INSERT INTO feature_flags (id, key, rollout_pct, updated_at) VALUES ('f1', 'k', 101, now())"),
+    ).rejects.toThrow(/rollout_pct_check/);
     await query(db.url, "INSERT INTO feature_flags (id, key, updated_at) VALUES ('f1', 'global-key', now())");
-    await expect(query(db.url, "INSERT INTO feature_flags (id, key, updated_at) VALUES ('f2', 'global-key', now())")).rejects.toThrow(/feature_flags_org_id_key_key/);
+    await expect(
+      query(db.url, "INSERT INTO feature_flags (id, key, updated_at) VALUES ('f2', 'global-key', now())"),
+    ).rejects.toThrow(/feature_flags_org_id_key_key/);
   });
 
   it('two concurrent deploys both succeed and apply each migration once (advisory lock)', async () => {
     const db = await emptyDatabase();
-    const [a, b] = await Promise.all([runPrisma(['migrate', 'deploy'], db.url), runPrisma(['migrate', 'deploy'], db.url)]);
+    const [a, b] = await Promise.all([
+      runPrisma(['migrate', 'deploy'], db.url),
+      runPrisma(['migrate', 'deploy'], db.url),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const rows = await query<{ migration_name: string; n: string; steps: string }>(
       db.url,
       'SELECT migration_name, count(*) AS n, sum(applied_steps_count) AS steps FROM _prisma_migrations GROUP BY migration_name ORDER BY migration_name',
     );
-    expect(rows.map((r) => [r.migration_name, Number(r.n), Number(r.steps)])).toEqual(shipped.map((name) => [name, 1, 1]));
+    expect(rows.map((r) => [r.migration_name, Number(r.n), Number(r.steps)])).toEqual(
+      shipped.map((name) => [name, 1, 1]),
+    );
   });
 
   it('fails with P1001 and a non-zero exit when the database cannot be reached', async () => {
@@ -137,9 +173,21 @@ describe('prisma migrate diff (offline engine)', () => {
   it('exits 2 and prints the SQL when the schema has changes no migration carries', async () => {
     const db = await emptyDatabase();
     const copy = copyPrismaDir();
-    fs.appendFileSync(copy.env.CHEFCLOUD_PRISMA_SCHEMA as string, '\nmodel Drift {\n  id Int @id\n  @@map("drift")\n}\n');
+    fs.appendFileSync(
+      copy.env.CHEFCLOUD_PRISMA_SCHEMA as string,
+      '\nmodel Drift {\n  id Int @id\n  @@map("drift")\n}\n',
+    );
     const result = await runPrisma(
-      ['migrate', 'diff', '--from-migrations', copy.env.CHEFCLOUD_MIGRATIONS_DIR as string, '--to-schema', copy.env.CHEFCLOUD_PRISMA_SCHEMA as string, '--script', '--exit-code'],
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        copy.env.CHEFCLOUD_MIGRATIONS_DIR as string,
+        '--to-schema',
+        copy.env.CHEFCLOUD_PRISMA_SCHEMA as string,
+        '--script',
+        '--exit-code',
+      ],
       db.url,
       copy.env,
     );
@@ -154,16 +202,29 @@ describe('prisma migrate dev (offline engine)', () => {
     expect((await runPrisma(['migrate', 'deploy'], db.url)).code).toBe(0);
     const copy = copyPrismaDir();
     const schemaFile = copy.env.CHEFCLOUD_PRISMA_SCHEMA as string;
-    fs.writeFileSync(schemaFile, fs.readFileSync(schemaFile, 'utf8').replace('  timezone  String   @default("UTC")', '  timezone  String   @default("UTC")\n  phone     String?'));
+    fs.writeFileSync(
+      schemaFile,
+      fs
+        .readFileSync(schemaFile, 'utf8')
+        .replace('  timezone  String   @default("UTC")', '  timezone  String   @default("UTC")\n  phone     String?'),
+    );
 
     const result = await runPrisma(['migrate', 'dev', '--name', 'branch_phone'], db.url, copy.env);
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.code).toBe(0);
-    const created = fs.readdirSync(copy.env.CHEFCLOUD_MIGRATIONS_DIR as string).filter((d) => d.endsWith('_branch_phone'));
+    const created = fs
+      .readdirSync(copy.env.CHEFCLOUD_MIGRATIONS_DIR as string)
+      .filter((d) => d.endsWith('_branch_phone'));
     expect(created).toHaveLength(1);
-    const sql = fs.readFileSync(path.join(copy.env.CHEFCLOUD_MIGRATIONS_DIR as string, created[0] as string, 'migration.sql'), 'utf8');
+    const sql = fs.readFileSync(
+      path.join(copy.env.CHEFCLOUD_MIGRATIONS_DIR as string, created[0] as string, 'migration.sql'),
+      'utf8',
+    );
     expect(sql).toMatch(/ALTER TABLE "branches" ADD COLUMN\s+"phone" TEXT/);
-    const columns = await query<{ column_name: string }>(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'branches'");
+    const columns = await query<{ column_name: string }>(
+      db.url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'branches'",
+    );
     expect(columns.map((c) => c.column_name)).toContain('phone');
     expect(await shadowDatabases(db.adminUrl)).toEqual([]);
   });
@@ -176,7 +237,10 @@ describe('prisma migrate resolve (offline engine)', () => {
     const migrations = copy.env.CHEFCLOUD_MIGRATIONS_DIR as string;
     const broken = '20991231000000_broken';
     fs.mkdirSync(path.join(migrations, broken));
-    fs.writeFileSync(path.join(migrations, broken, 'migration.sql'), 'CREATE TABLE "half_done" (id int);\nSELECT * FROM "no_such_table";\n');
+    fs.writeFileSync(
+      path.join(migrations, broken, 'migration.sql'),
+      'CREATE TABLE "half_done" (id int);\nSELECT * FROM "no_such_table";\n',
+    );
 
     const failed = await runPrisma(['migrate', 'deploy'], db.url, copy.env);
     expect(failed.code).not.toBe(0);

@@ -5,7 +5,8 @@ import { REPO_ROOT } from './repo';
 
 // This machine cannot run Docker images; these checks hold the files to the deploy contract.
 const stages = parseDockerfile(fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
-const runs = (stage: (typeof stages)[number]) => stage.instructions.filter((i) => i.instruction === 'RUN').map((i) => i.args);
+const runs = (stage: (typeof stages)[number]) =>
+  stage.instructions.filter((i) => i.instruction === 'RUN').map((i) => i.args);
 const build = stages.find((s) => s.name === 'build')!;
 const runtime = stages[stages.length - 1];
 
@@ -30,13 +31,19 @@ describe('Dockerfile', () => {
       const copies = stage.instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
       const ci = stage.instructions.findIndex((i) => i.instruction === 'RUN' && /npm ci/.test(i.args));
       for (const ws of workspaces) {
-        const at = stage.instructions.findIndex((i) => i.instruction === 'COPY' && i.args.startsWith(`${ws}/package.json`));
+        const at = stage.instructions.findIndex(
+          (i) => i.instruction === 'COPY' && i.args.startsWith(`${ws}/package.json`),
+        );
         expect({ stage: stage.name, ws, copied: at >= 0 && at < ci }).toEqual({ stage: stage.name, ws, copied: true });
       }
       expect(copies.some((c) => c.includes('package-lock.json'))).toBe(true);
     }
-    const declared = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-    const actual = declared.flatMap((pattern) => fs.readdirSync(path.join(REPO_ROOT, pattern.replace('/*', ''))).map((d) => `${pattern.replace('/*', '')}/${d}`));
+    const declared = (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }
+    ).workspaces;
+    const actual = declared.flatMap((pattern) =>
+      fs.readdirSync(path.join(REPO_ROOT, pattern.replace('/*', ''))).map((d) => `${pattern.replace('/*', '')}/${d}`),
+    );
     expect(actual.filter((d) => fs.existsSync(path.join(REPO_ROOT, d, 'package.json'))).sort()).toEqual(workspaces);
   });
 
@@ -44,7 +51,13 @@ describe('Dockerfile', () => {
     const commands = runs(runtime).join(' && ');
     expect(commands).toMatch(/npm ci --omit=dev/);
     const copies = runtime.instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
-    expect(copies).toEqual(expect.arrayContaining(['--from=build /app/services/api/dist services/api/dist', '--from=build /app/packages/db/dist packages/db/dist', 'packages/db/prisma packages/db/prisma']));
+    expect(copies).toEqual(
+      expect.arrayContaining([
+        '--from=build /app/services/api/dist services/api/dist',
+        '--from=build /app/packages/db/dist packages/db/dist',
+        'packages/db/prisma packages/db/prisma',
+      ]),
+    );
     expect(copies.some((c) => c.startsWith('packages/db/engine'))).toBe(true);
     expect(runtime.instructions.find((i) => i.instruction === 'ENV')?.args).toMatch(/NODE_ENV=production/);
   });

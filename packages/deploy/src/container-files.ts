@@ -36,7 +36,18 @@ export function parseDockerfile(text: string): DockerStage[] {
 }
 
 export interface ComposeFile {
-  services: Record<string, Record<string, unknown> & { image?: string; command?: string | string[]; depends_on?: Record<string, { condition?: string }>; healthcheck?: { test?: string | string[] }; volumes?: string[]; build?: unknown; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    Record<string, unknown> & {
+      image?: string;
+      command?: string | string[];
+      depends_on?: Record<string, { condition?: string }>;
+      healthcheck?: { test?: string | string[] };
+      volumes?: string[];
+      build?: unknown;
+      environment?: Record<string, string>;
+    }
+  >;
   volumes?: Record<string, unknown>;
 }
 

@@ -63,7 +63,13 @@ function shell(): string {
   return fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
 }
 
-function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, onOutput: (chunk: string) => void, track: (child: ChildProcess | undefined) => void): Promise<number> {
+function runCommand(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onOutput: (chunk: string) => void,
+  track: (child: ChildProcess | undefined) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(shell(), ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
@@ -86,7 +92,14 @@ async function httpGet(url: string, timeoutMs: number): Promise<{ status: number
  * false` → taken from this shell when set (Render asks for it in the Dashboard). Plus what
  * Render itself sets: PORT, RENDER, RENDER_SERVICE_NAME, RENDER_GIT_COMMIT.
  */
-export function blueprintEnvironment(service: BlueprintService, databaseUrl: string, port: number, base: NodeJS.ProcessEnv, log: (line: string) => void, root: string): NodeJS.ProcessEnv {
+export function blueprintEnvironment(
+  service: BlueprintService,
+  databaseUrl: string,
+  port: number,
+  base: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  root: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const key of ['DATABASE_URL', 'JWT_SECRET', 'NODE_ENV', 'PORT']) delete env[key];
   for (const v of service.envVars ?? []) {
@@ -157,7 +170,13 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
       phases.push({ name, ok: false, ms: Date.now() - started, detail });
       result.failedPhase ??= name;
       log(`[deploy:local] ✗ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s) — ${detail}`);
-      if (tail.length) log(`[deploy:local]   last output:\n${tail.slice(-10).map((l) => `    | ${l.length > 300 ? `${l.slice(0, 300)}…` : l}`).join('\n')}`);
+      if (tail.length)
+        log(
+          `[deploy:local]   last output:\n${tail
+            .slice(-10)
+            .map((l) => `    | ${l.length > 300 ? `${l.slice(0, 300)}…` : l}`)
+            .join('\n')}`,
+        );
       return false;
     }
   };
@@ -176,12 +195,23 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
   };
 
   try {
-    log(`[deploy:local] rehearsing Render's deploy of "${service.name}" from ${path.relative(process.cwd(), blueprintFile) || blueprintFile}`);
+    log(
+      `[deploy:local] rehearsing Render's deploy of "${service.name}" from ${path.relative(process.cwd(), blueprintFile) || blueprintFile}`,
+    );
     const port = await freePort();
     const baseEnv = { ...process.env };
     // 1. build (the database does not exist yet for Render's build either; the blueprint's env applies)
     if (options.skipBuild) skip('build', '--skip-build');
-    else if (!(await phase('build', () => command('buildCommand', service.buildCommand, blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root))))) return result;
+    else if (
+      !(await phase('build', () =>
+        command(
+          'buildCommand',
+          service.buildCommand,
+          blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root),
+        ),
+      ))
+    )
+      return result;
 
     // 2. the database named by fromDatabase
     let databaseUrl = options.databaseUrl;
@@ -192,7 +222,12 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
       const db = require('@chefcloud/db') as typeof import('@chefcloud/db');
       tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-deploy-local-'));
       fs.chmodSync(tempDir, 0o755);
-      const embedded = await db.startEmbeddedDatabase({ dataDir: path.join(tempDir, 'pg'), port: await db.freePort(), persistent: false, exitOnSignals: false });
+      const embedded = await db.startEmbeddedDatabase({
+        dataDir: path.join(tempDir, 'pg'),
+        port: await db.freePort(),
+        persistent: false,
+        exitOnSignals: false,
+      });
       database = embedded;
       const { Client } = await import('pg');
       const admin = new Client({ connectionString: embedded.adminUrl });
@@ -207,7 +242,8 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
 
     // 3. pre-deploy
     if (options.skipPreDeploy) skip('pre-deploy', '--skip-predeploy: simulating a forgotten pre-deploy step');
-    else if (!(await phase('pre-deploy', () => command('preDeployCommand', service.preDeployCommand, env)))) return result;
+    else if (!(await phase('pre-deploy', () => command('preDeployCommand', service.preDeployCommand, env))))
+      return result;
 
     // 4. start
     const url = `http://127.0.0.1:${port}`;
@@ -217,7 +253,11 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
         if (!service.startCommand) throw new Error('render.yaml has no startCommand');
         log(`[deploy:local]   $ ${service.startCommand}   (PORT=${port})`);
         tail.length = 0;
-        server = spawn(shell(), ['-c', `exec ${service.startCommand}`], { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        server = spawn(shell(), ['-c', `exec ${service.startCommand}`], {
+          cwd: options.root,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         server.stdout?.on('data', (c: Buffer) => output(c.toString()));
         server.stderr?.on('data', (c: Buffer) => output(c.toString()));
         // Listening is enough here; readiness is the next phase's business.
@@ -247,7 +287,8 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
         if (server?.exitCode !== null) throw new Error(`the service exited with ${server?.exitCode}`);
         try {
           result.lastHealth = await httpGet(`${url}${healthPath}`, RENDER_HEALTH_TIMEOUT_MS);
-          if (result.lastHealth.status >= 200 && result.lastHealth.status < 400) return `GET ${healthPath} → ${result.lastHealth.status} ${result.lastHealth.body}`;
+          if (result.lastHealth.status >= 200 && result.lastHealth.status < 400)
+            return `GET ${healthPath} → ${result.lastHealth.status} ${result.lastHealth.body}`;
         } catch (error) {
           result.lastHealth = { status: 0, body: error instanceof Error ? error.message : String(error) };
         }
@@ -263,16 +304,25 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
     if (!healthy) {
       // What a client hitting this (never-routed) instance would see: a clear 503, not a 500.
       try {
-        const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'probe@example.test', password: 'probe' }), signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(`${url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'probe@example.test', password: 'probe' }),
+          signal: AbortSignal.timeout(5_000),
+        });
         result.loginProbe = { status: res.status, body: await res.text() };
-        log(`[deploy:local]   meanwhile POST /auth/login on the new instance answers ${result.loginProbe.status} ${result.loginProbe.body}`);
+        log(
+          `[deploy:local]   meanwhile POST /auth/login on the new instance answers ${result.loginProbe.status} ${result.loginProbe.body}`,
+        );
       } catch (error) {
         log(`[deploy:local]   POST /auth/login probe failed: ${String(error)}`);
       }
       return result;
     }
     result.ok = true;
-    log(`[deploy:local] ✔ deploy rehearsal passed: ${phases.map((p) => `${p.name} ${p.skipped ? 'skipped' : `${(p.ms / 1000).toFixed(1)} s`}`).join(', ')}`);
+    log(
+      `[deploy:local] ✔ deploy rehearsal passed: ${phases.map((p) => `${p.name} ${p.skipped ? 'skipped' : `${(p.ms / 1000).toFixed(1)} s`}`).join(', ')}`,
+    );
     if (options.keepRunning) {
       log(`[deploy:local] serving at ${url} (Ctrl-C stops the service and the database)`);
       await new Promise<void>((resolve) => {
@@ -287,7 +337,10 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
       await phase('shutdown', async () => {
         const exited = new Promise<number | null>((resolve) => live.once('exit', (code) => resolve(code)));
         live.kill('SIGTERM');
-        const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
+        const code = await Promise.race([
+          exited,
+          new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)),
+        ]);
         if (code === 'timeout') {
           live.kill('SIGKILL');
           throw new Error('the service did not exit within 30 s of SIGTERM');

@@ -9,7 +9,13 @@ const DOCS = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs/runbooks
 describe('commands in the docs', () => {
   for (const doc of DOCS) {
     const text = fs.readFileSync(path.join(REPO_ROOT, doc), 'utf8');
-    const commands = [...new Set([...text.matchAll(/npm run ([\w:.-]+)(\s+(?:-w|--workspace)\s+\S+)?/g)].map((m) => `npm run ${m[1]}${m[2] ?? ''}`))];
+    const commands = [
+      ...new Set(
+        [...text.matchAll(/npm run ([\w:.-]+)(\s+(?:-w|--workspace)\s+\S+)?/g)].map(
+          (m) => `npm run ${m[1]}${m[2] ?? ''}`,
+        ),
+      ),
+    ];
     it(`${doc}: every npm script it names exists (${commands.length})`, () => {
       expect(commands.length).toBeGreaterThan(0);
       for (const command of commands) expect(() => resolveNpmCommand(command, REPO_ROOT)).not.toThrow();

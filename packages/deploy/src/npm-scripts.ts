@@ -35,7 +35,8 @@ function workspaceDir(root: string, nameOrPath: string): string {
   throw new Error(`no workspace ${nameOrPath} under ${root}`);
 }
 
-const NPM_RUN = /^npm\s+(?:run(?:-script)?)\s+(?:--silent\s+)?([\w:.-]+)((?:\s+(?:-w|--workspace)(?:=|\s+)\S+)*)(?:\s+--\s+(.*))?$/;
+const NPM_RUN =
+  /^npm\s+(?:run(?:-script)?)\s+(?:--silent\s+)?([\w:.-]+)((?:\s+(?:-w|--workspace)(?:=|\s+)\S+)*)(?:\s+--\s+(.*))?$/;
 
 /**
  * Expand a shell command through npm scripts, the way `npm run` would: each `&&`-separated part
@@ -52,8 +53,18 @@ export function resolveNpmCommand(command: string, root: string, cwd: string = r
     const workspace = /(?:-w|--workspace)(?:=|\s+)(\S+)/.exec(workspaceFlags ?? '')?.[1];
     const dir = workspace ? workspaceDir(root, workspace) : cwd;
     const body = readPackage(dir).scripts?.[name];
-    if (body === undefined) throw new Error(`npm script "${name}" is not defined in ${path.relative(root, path.join(dir, 'package.json')) || 'package.json'}`);
-    steps.push(...resolveNpmCommand(extraArgs ? `${body} ${extraArgs}` : body, root, dir, `${readPackage(dir).name ?? dir}#${name}`));
+    if (body === undefined)
+      throw new Error(
+        `npm script "${name}" is not defined in ${path.relative(root, path.join(dir, 'package.json')) || 'package.json'}`,
+      );
+    steps.push(
+      ...resolveNpmCommand(
+        extraArgs ? `${body} ${extraArgs}` : body,
+        root,
+        dir,
+        `${readPackage(dir).name ?? dir}#${name}`,
+      ),
+    );
   }
   return steps;
 }

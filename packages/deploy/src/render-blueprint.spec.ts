@@ -46,7 +46,9 @@ describe('render.yaml: the web service', () => {
     const chain = resolveNpmCommand(api.startCommand ?? '', REPO_ROOT);
     expect(chain.map((s) => s.command).join(' ')).not.toMatch(/migrate|db:deploy|prisma|db push/);
     expect(api.startCommand).toBe('node services/api/dist/main.js');
-    const apiPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'services/api/package.json'), 'utf8')) as { main: string };
+    const apiPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'services/api/package.json'), 'utf8')) as {
+      main: string;
+    };
     expect(path.join('services/api', apiPackage.main)).toBe('services/api/dist/main.js');
   });
 
@@ -63,7 +65,10 @@ describe('render.yaml: the web service', () => {
 
   it('declares the environment: production, database from the blueprint, generated secret, CORS from the dashboard', () => {
     expect(envVar(api, 'NODE_ENV')).toEqual({ key: 'NODE_ENV', value: 'production' });
-    expect(envVar(api, 'DATABASE_URL')).toEqual({ key: 'DATABASE_URL', fromDatabase: { name: 'chefcloud-db', property: 'connectionString' } });
+    expect(envVar(api, 'DATABASE_URL')).toEqual({
+      key: 'DATABASE_URL',
+      fromDatabase: { name: 'chefcloud-db', property: 'connectionString' },
+    });
     expect(envVar(api, 'JWT_SECRET')).toEqual({ key: 'JWT_SECRET', generateValue: true });
     expect(envVar(api, 'CORS_ORIGINS')).toEqual({ key: 'CORS_ORIGINS', sync: false });
   });
@@ -88,6 +93,8 @@ describe('render.yaml: the database', () => {
 
 describe('resolveNpmCommand', () => {
   it('fails loudly on a script that does not exist', () => {
-    expect(() => resolveNpmCommand('npm run no-such-script', REPO_ROOT)).toThrow(/npm script "no-such-script" is not defined/);
+    expect(() => resolveNpmCommand('npm run no-such-script', REPO_ROOT)).toThrow(
+      /npm script "no-such-script" is not defined/,
+    );
   });
 });

@@ -52,7 +52,10 @@ export function loadBlueprint(file: string): Blueprint {
 /** The web service named `name` (or the only web service). */
 export function webService(blueprint: Blueprint, name?: string): BlueprintService {
   const webs = blueprint.services.filter((s) => s.type === 'web' && (!name || s.name === name));
-  if (webs.length !== 1) throw new Error(name ? `no web service named ${name} in the blueprint` : `expected one web service, found ${webs.length}`);
+  if (webs.length !== 1)
+    throw new Error(
+      name ? `no web service named ${name} in the blueprint` : `expected one web service, found ${webs.length}`,
+    );
   return webs[0];
 }
 

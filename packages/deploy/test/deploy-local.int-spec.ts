@@ -10,7 +10,15 @@ const deployLocal = (args: string[]) => npmRun(['deploy:local', '--', ...args], 
 describe('npm run deploy:local', () => {
   it('runs pre-deploy, start and the health gate in Render’s order, timing each phase', async () => {
     const { code, out } = await deployLocal(['--skip-build']);
-    const order = ['– build skipped', '✓ database', '✓ pre-deploy', '✓ start', '✓ health-check', '✔ deploy rehearsal passed', '✓ shutdown'].map((marker) => out.indexOf(`[deploy:local] ${marker}`));
+    const order = [
+      '– build skipped',
+      '✓ database',
+      '✓ pre-deploy',
+      '✓ start',
+      '✓ health-check',
+      '✔ deploy rehearsal passed',
+      '✓ shutdown',
+    ].map((marker) => out.indexOf(`[deploy:local] ${marker}`));
     expect({ order, out }).toEqual({ order: [...order].sort((a, b) => a - b), out });
     expect(order.every((i) => i >= 0)).toBe(true);
     expect(out).toContain('$ npm run db:deploy');
@@ -24,16 +32,23 @@ describe('npm run deploy:local', () => {
   it('with the pre-deploy step forgotten, fails the health gate (schema behind) instead of serving 500s', async () => {
     const { code, out } = await deployLocal(['--skip-build', '--skip-predeploy', '--health-timeout=4']);
     expect(out).toContain('– pre-deploy skipped (--skip-predeploy: simulating a forgotten pre-deploy step)');
-    expect(out).toMatch(/✗ health-check .*GET \/api\/health never passed within 4 s; last answer 503 .*"state":"behind"/);
+    expect(out).toMatch(
+      /✗ health-check .*GET \/api\/health never passed within 4 s; last answer 503 .*"state":"behind"/,
+    );
     expect(out).toContain('Render would cancel this deploy and keep the previous version serving');
-    expect(out).toMatch(/POST \/auth\/login on the new instance answers 503 \{"statusCode":503,"code":"SCHEMA_NOT_MIGRATED"/);
+    expect(out).toMatch(
+      /POST \/auth\/login on the new instance answers 503 \{"statusCode":503,"code":"SCHEMA_NOT_MIGRATED"/,
+    );
     expect(out).toContain('DEPLOY FAILED in phase: health-check');
     expect(out).not.toMatch(/answers 500/);
     expect(code).toBe(1);
   });
 
   it('names the failed phase when the pre-deploy command fails (unreachable database)', async () => {
-    const { code, out } = await deployLocal(['--skip-build', '--database-url=postgresql://postgres:postgres@127.0.0.1:1/nowhere']);
+    const { code, out } = await deployLocal([
+      '--skip-build',
+      '--database-url=postgresql://postgres:postgres@127.0.0.1:1/nowhere',
+    ]);
     expect(out).toMatch(/✗ pre-deploy .*preDeployCommand exited with 1/);
     expect(out).toContain('DEPLOY FAILED in phase: pre-deploy');
     expect(out).not.toContain('▶ start');

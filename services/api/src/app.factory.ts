@@ -21,7 +21,10 @@ function trustProxySetting(value: string): boolean | number | string {
  * tests exercise exactly what production runs).
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   // Release the boot logs buffered until the pino logger existed (and stop buffering), so log
   // lines written before listen() — and in tests, which never listen — are not held back.
@@ -30,10 +33,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.set('trust proxy', trustProxySetting(config.http.trustProxy));
   app.disable('x-powered-by');
   // Request id first, so even body-parser errors are answered (and logged) with one.
-  app.use((req: { id?: string } & Parameters<typeof requestIdFor>[0], res: Parameters<typeof requestIdFor>[1], next: () => void) => {
-    req.id = requestIdFor(req, res);
-    next();
-  });
+  app.use(
+    (
+      req: { id?: string } & Parameters<typeof requestIdFor>[0],
+      res: Parameters<typeof requestIdFor>[1],
+      next: () => void,
+    ) => {
+      req.id = requestIdFor(req, res);
+      next();
+    },
+  );
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
   // characters are 400 before any handler runs.
   app.use(requireJsonBodies);

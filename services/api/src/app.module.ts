@@ -21,7 +21,18 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(config, options.logDestination), ClockModule, DatabaseModule, AuthModule, PlatformModule, MaintenanceModule, FeatureFlagsModule, HealthModule, ...(options.extraModules ?? [])],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(config, options.logDestination),
+        ClockModule,
+        DatabaseModule,
+        AuthModule,
+        PlatformModule,
+        MaintenanceModule,
+        FeatureFlagsModule,
+        HealthModule,
+        ...(options.extraModules ?? []),
+      ],
     };
   }
 }

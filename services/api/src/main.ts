@@ -21,7 +21,10 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   const logger = app.get(Logger);
   if (config.jwt.secretGenerated) {
-    logger.warn('JWT_SECRET is not set: using a random secret for this process (tokens will not survive a restart). Set JWT_SECRET; it is required in production.', 'Bootstrap');
+    logger.warn(
+      'JWT_SECRET is not set: using a random secret for this process (tokens will not survive a restart). Set JWT_SECRET; it is required in production.',
+      'Bootstrap',
+    );
   }
   installGracefulShutdown(app, logger, config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
@@ -31,6 +34,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`chefcloud-api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `chefcloud-api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

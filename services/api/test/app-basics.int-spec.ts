@@ -30,7 +30,11 @@ describe('API basics (real PostgreSQL)', () => {
   });
 
   it('answers malformed JSON with 400 in the envelope, never 500', async () => {
-    const res = await request(t.app.getHttpServer()).post('/anything').set('Content-Type', 'application/json').set('X-Request-Id', 'r-json').send('{bad');
+    const res = await request(t.app.getHttpServer())
+      .post('/anything')
+      .set('Content-Type', 'application/json')
+      .set('X-Request-Id', 'r-json')
+      .send('{bad');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', requestId: 'r-json' });
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
@@ -52,7 +56,6 @@ describe('API basics (real PostgreSQL)', () => {
   });
 
   it('reaches the migrated database through @chefcloud/db', async () => {
-
     const prisma = t.app.get(PrismaService).client;
     await expect(prisma.maintenanceWindow.count()).resolves.toBe(0);
   });
@@ -69,7 +72,10 @@ describe('CORS from CORS_ORIGINS (real PostgreSQL)', () => {
         .set('Access-Control-Request-Headers', 'content-type,authorization');
       expect(allowed.status).toBe(204);
       expect(allowed.headers['access-control-allow-origin']).toBe('https://backoffice.example.test');
-      const refused = await request(t.app.getHttpServer()).options('/auth/login').set('Origin', 'https://evil.example.test').set('Access-Control-Request-Method', 'POST');
+      const refused = await request(t.app.getHttpServer())
+        .options('/auth/login')
+        .set('Origin', 'https://evil.example.test')
+        .set('Access-Control-Request-Method', 'POST');
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
     } finally {
       await t.close();

@@ -12,13 +12,19 @@ describe('login abuse protection (real PostgreSQL)', () => {
   describe('throttling', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ LOGIN_THROTTLE_IP_LIMIT: '5', LOGIN_THROTTLE_IP_WINDOW_SECONDS: '60', LOGIN_THROTTLE_ACCOUNT_LIMIT: '3', LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS: '900' });
+      t = await startTestApp({
+        LOGIN_THROTTLE_IP_LIMIT: '5',
+        LOGIN_THROTTLE_IP_WINDOW_SECONDS: '60',
+        LOGIN_THROTTLE_ACCOUNT_LIMIT: '3',
+        LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS: '900',
+      });
     });
     afterAll(async () => {
       await t.close();
     });
 
-    const attempt = (ip: string, email: string, password = 'wrong-password') => t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+    const attempt = (ip: string, email: string, password = 'wrong-password') =>
+      t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ email, password });
 
     it('limits attempts per client IP (X-Forwarded-For behind one proxy) with 429 and Retry-After', async () => {
       for (let i = 0; i < 5; i++) expect((await attempt('203.0.113.10', `probe${i}@example.test`)).status).toBe(401);
@@ -38,7 +44,11 @@ describe('login abuse protection (real PostgreSQL)', () => {
       for (const email of [DEMO.waiter, 'ghost@demo-bistro.test']) {
         for (let i = 0; i < 3; i++) expect((await attempt(`198.51.100.${i + 1}`, email)).status).toBe(401);
         const refused = await attempt('198.51.100.50', email, DEMO_PASSWORD);
-        expect({ email, status: refused.status, code: (refused.body as { code: string }).code }).toEqual({ email, status: 429, code: 'TOO_MANY_ATTEMPTS' });
+        expect({ email, status: refused.status, code: (refused.body as { code: string }).code }).toEqual({
+          email,
+          status: 429,
+          code: 'TOO_MANY_ATTEMPTS',
+        });
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
       }
       // Other accounts are unaffected.
@@ -53,7 +63,9 @@ describe('login abuse protection (real PostgreSQL)', () => {
     });
 
     it('keeps the counters in PostgreSQL (shared by every instance), keyed without the email in clear', async () => {
-      const rows = await t.prisma.$queryRaw<{ key: string; hits: number }[]>`SELECT key, hits FROM login_throttle ORDER BY key`;
+      const rows = await t.prisma.$queryRaw<
+        { key: string; hits: number }[]
+      >`SELECT key, hits FROM login_throttle ORDER BY key`;
       expect(rows.some((r) => r.key === 'ip:203.0.113.10' && r.hits >= 6)).toBe(true);
       expect(rows.filter((r) => r.key.startsWith('account:')).length).toBeGreaterThanOrEqual(2);
       expect(JSON.stringify(rows)).not.toContain('@');
@@ -93,8 +105,16 @@ describe('login abuse protection (real PostgreSQL)', () => {
       }
       const [mu, mw] = [median(unknown), median(wrong)];
       const difference = Math.abs(mu - mw) / Math.max(mu, mw);
-      process.stdout.write(`[timing] median unknown-email ${mu.toFixed(1)} ms, wrong-password ${mw.toFixed(1)} ms, difference ${(difference * 100).toFixed(1)}%\n`);
-      recordFigures('login-timing', { attemptsEach: 30, bcryptCost: 10, medianUnknownEmailMs: Math.round(mu * 10) / 10, medianWrongPasswordMs: Math.round(mw * 10) / 10, differencePct: Math.round(difference * 1000) / 10 });
+      process.stdout.write(
+        `[timing] median unknown-email ${mu.toFixed(1)} ms, wrong-password ${mw.toFixed(1)} ms, difference ${(difference * 100).toFixed(1)}%\n`,
+      );
+      recordFigures('login-timing', {
+        attemptsEach: 30,
+        bcryptCost: 10,
+        medianUnknownEmailMs: Math.round(mu * 10) / 10,
+        medianWrongPasswordMs: Math.round(mw * 10) / 10,
+        differencePct: Math.round(difference * 1000) / 10,
+      });
       expect(difference).toBeLessThan(0.25);
     });
   });

@@ -6,11 +6,18 @@ const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).to
 
 function decode(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
   const [h, c] = token.split('.');
-  return { header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>, claims: JSON.parse(Buffer.from(c, 'base64url').toString()) as Record<string, unknown> };
+  return {
+    header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>,
+    claims: JSON.parse(Buffer.from(c, 'base64url').toString()) as Record<string, unknown>,
+  };
 }
 
 /** A token signed with HS256 by hand, to forge expired / wrong-secret / altered tokens. */
-function sign(claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function sign(
+  claims: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const unsigned = `${b64url(header)}.${b64url(claims)}`;
   return `${unsigned}.${crypto.createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
@@ -31,24 +38,47 @@ describe('auth (real PostgreSQL)', () => {
         access_token: expect.any(String),
         token_type: 'Bearer',
         expires_in: 8 * 3600,
-        user: { id: expect.any(String), email: DEMO.owner, firstName: 'Olivia', lastName: 'Owner', roleLevel: 'L5', orgId: expect.any(String), branchId: expect.any(String) },
+        user: {
+          id: expect.any(String),
+          email: DEMO.owner,
+          firstName: 'Olivia',
+          lastName: 'Owner',
+          roleLevel: 'L5',
+          orgId: expect.any(String),
+          branchId: expect.any(String),
+        },
         session: { id: expect.any(String), platform: 'WEB_BACKOFFICE', expiresAt: expect.any(String) },
       });
       const body = res.body as { access_token: string; user: { id: string; orgId: string }; session: { id: string } };
       const { header, claims } = decode(body.access_token);
       expect(header.alg).toBe('HS256');
-      expect(claims).toMatchObject({ sub: body.user.id, orgId: body.user.orgId, roleLevel: 'L5', sid: body.session.id, sv: 0, jti: expect.any(String), iss: 'chefcloud-api', aud: 'chefcloud' });
+      expect(claims).toMatchObject({
+        sub: body.user.id,
+        orgId: body.user.orgId,
+        roleLevel: 'L5',
+        sid: body.session.id,
+        sv: 0,
+        jti: expect.any(String),
+        iss: 'chefcloud-api',
+        aud: 'chefcloud',
+      });
       expect((claims.exp as number) - (claims.iat as number)).toBe(8 * 3600);
       const row = await t.prisma.session.findUniqueOrThrow({ where: { id: body.session.id } });
       expect(row).toMatchObject({ userId: body.user.id, jti: claims.jti, platform: 'WEB_BACKOFFICE', revokedAt: null });
     });
 
     it('accepts any case and surrounding spaces in the email', async () => {
-      await t.http.post('/auth/login').send({ email: '  Manager@Demo-Bistro.TEST ', password: DEMO_PASSWORD }).expect(200);
+      await t.http
+        .post('/auth/login')
+        .send({ email: '  Manager@Demo-Bistro.TEST ', password: DEMO_PASSWORD })
+        .expect(200);
     });
 
     it('gives in-store devices the longer token lifetime', async () => {
-      const res = await t.http.post('/auth/login').send({ email: DEMO.waiter, password: DEMO_PASSWORD, platform: 'POS_DESKTOP' }).expect(200);
+      const res = await t.http
+        .post('/auth/login')
+        .send({ email: DEMO.waiter, password: DEMO_PASSWORD, platform: 'POS_DESKTOP' })
+        .expect(200);
       expect(res.body).toMatchObject({ expires_in: 12 * 3600, session: { platform: 'POS_DESKTOP' } });
     });
 
@@ -65,7 +95,12 @@ describe('auth (real PostgreSQL)', () => {
           const res = await t.http.post('/auth/login').set('X-Request-Id', 'same').send(attempt).expect(401);
           bodies.push(res.body);
         }
-        expect(bodies[0]).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'Invalid email or password', requestId: 'same' });
+        expect(bodies[0]).toEqual({
+          statusCode: 401,
+          code: 'INVALID_CREDENTIALS',
+          message: 'Invalid email or password',
+          requestId: 'same',
+        });
         expect(bodies[1]).toEqual(bodies[0]);
         expect(bodies[2]).toEqual(bodies[0]);
       } finally {
@@ -98,7 +133,10 @@ describe('auth (real PostgreSQL)', () => {
     it('GET /auth/me returns the user and the session', async () => {
       const token = await t.login(DEMO.manager);
       const res = await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
-      expect(res.body).toMatchObject({ user: { email: DEMO.manager, roleLevel: 'L4' }, session: { id: decode(token).claims.sid, platform: 'WEB_BACKOFFICE' } });
+      expect(res.body).toMatchObject({
+        user: { email: DEMO.manager, roleLevel: 'L4' },
+        session: { id: decode(token).claims.sid, platform: 'WEB_BACKOFFICE' },
+      });
     });
 
     it.each([
@@ -129,7 +167,11 @@ describe('auth (real PostgreSQL)', () => {
       };
       for (const [name, token] of Object.entries(forged)) {
         const res = await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`);
-        expect({ name, status: res.status, code: (res.body as { code: string }).code }).toEqual({ name, status: 401, code: 'UNAUTHORIZED' });
+        expect({ name, status: res.status, code: (res.body as { code: string }).code }).toEqual({
+          name,
+          status: 401,
+          code: 'UNAUTHORIZED',
+        });
       }
       const expired = await t.http.get('/auth/me').set('Authorization', `Bearer ${forged.expired}`);
       expect(expired.body).toMatchObject({ message: 'The access token has expired' });
@@ -164,16 +206,25 @@ describe('auth (real PostgreSQL)', () => {
       const a = await t.login(DEMO.manager, { platform: 'POS_DESKTOP' });
       const b = await t.login(DEMO.manager);
       await t.http.post('/auth/logout').set('Authorization', `Bearer ${a}`).expect(204);
-      const res = await t.http.get('/auth/sessions').set('Authorization', `Bearer ${b}`).set('User-Agent', 'jest').expect(200);
+      const res = await t.http
+        .get('/auth/sessions')
+        .set('Authorization', `Bearer ${b}`)
+        .set('User-Agent', 'jest')
+        .expect(200);
       const sessions = (res.body as { sessions: { id: string; current: boolean }[] }).sessions;
       expect(sessions.map((s) => s.id)).not.toContain(decode(a).claims.sid);
-      expect(sessions.filter((s) => s.current)).toEqual([expect.objectContaining({ id: decode(b).claims.sid, platform: 'WEB_BACKOFFICE' })]);
+      expect(sessions.filter((s) => s.current)).toEqual([
+        expect.objectContaining({ id: decode(b).claims.sid, platform: 'WEB_BACKOFFICE' }),
+      ]);
     });
 
     it('sees a revocation made elsewhere (another instance) once the session cache expires', async () => {
       const token = await t.login(DEMO.manager);
       await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
-      await t.prisma.session.update({ where: { id: decode(token).claims.sid as string }, data: { revokedAt: new Date() } });
+      await t.prisma.session.update({
+        where: { id: decode(token).claims.sid as string },
+        data: { revokedAt: new Date() },
+      });
       await new Promise((resolve) => setTimeout(resolve, t.config.sessionCacheTtlMs + 50));
       await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
     });
@@ -198,9 +249,23 @@ describe('auth (real PostgreSQL)', () => {
 
     it('describes every auth endpoint with its error responses at /api/docs-json', async () => {
       const res = await t.http.get('/api/docs-json').expect(200);
-      const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>> };
-      expect(doc.paths['/auth/login'].post.responses).toEqual(expect.objectContaining({ '200': expect.anything(), '400': expect.anything(), '401': expect.anything(), '429': expect.anything() }));
-      for (const [path, method] of [['/auth/me', 'get'], ['/auth/logout', 'post'], ['/auth/logout-all', 'post'], ['/auth/sessions', 'get']] as const) {
+      const doc = res.body as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+      };
+      expect(doc.paths['/auth/login'].post.responses).toEqual(
+        expect.objectContaining({
+          '200': expect.anything(),
+          '400': expect.anything(),
+          '401': expect.anything(),
+          '429': expect.anything(),
+        }),
+      );
+      for (const [path, method] of [
+        ['/auth/me', 'get'],
+        ['/auth/logout', 'post'],
+        ['/auth/logout-all', 'post'],
+        ['/auth/sessions', 'get'],
+      ] as const) {
         expect(doc.paths[path][method].responses).toHaveProperty('401');
         expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
       }

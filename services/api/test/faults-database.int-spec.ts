@@ -38,7 +38,13 @@ describe('fault: the database stops and restarts under a running API', () => {
     const url = pg.urlFor('chefcloud');
     await migrateDeploy(url);
     t = await startTestApp(
-      { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '3000', SESSION_CACHE_TTL_MS: '0', MAINTENANCE_CACHE_TTL_MS: '0', FEATURE_FLAG_CACHE_TTL_MS: '0' },
+      {
+        DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        DATABASE_QUERY_TIMEOUT_MS: '3000',
+        SESSION_CACHE_TTL_MS: '0',
+        MAINTENANCE_CACHE_TTL_MS: '0',
+        FEATURE_FLAG_CACHE_TTL_MS: '0',
+      },
       { db: { name: 'chefcloud', url, adminUrl: pg.adminUrl, drop: () => Promise.resolve() } },
     );
   });
@@ -57,7 +63,11 @@ describe('fault: the database stops and restarts under a running API', () => {
 
   it('answers 503 quickly while the database is down and recovers by itself when it returns', async () => {
     const token = await t.login(DEMO.owner);
-    await t.http.post('/ops/flags').set('Authorization', `Bearer ${token}`).send({ key: 'fault-flag', active: true }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ key: 'fault-flag', active: true })
+      .expect(201);
     await t.http.get('/api/health').expect(200);
 
     await pg.stop();
@@ -70,7 +80,12 @@ describe('fault: the database stops and restarts under a running API', () => {
 
     const login = await timed(t.http.post('/auth/login').send({ email: DEMO.manager, password: DEMO_PASSWORD }));
     expect(login.res.status).toBe(503);
-    expect(login.res.body).toMatchObject({ statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: expect.stringMatching(/database is unavailable/i), requestId: expect.any(String) });
+    expect(login.res.body).toMatchObject({
+      statusCode: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: expect.stringMatching(/database is unavailable/i),
+      requestId: expect.any(String),
+    });
     expect(login.res.headers['retry-after']).toBe('5');
 
     const requests = [
@@ -78,12 +93,18 @@ describe('fault: the database stops and restarts under a running API', () => {
       t.http.get('/ops/maintenance/active').set('Authorization', `Bearer ${token}`),
       t.http.get('/ops/flags').set('Authorization', `Bearer ${token}`),
       t.http.post('/ops/flags/fault-flag/kill').set('Authorization', `Bearer ${token}`).send({}),
-      t.http.post('/ops/maintenance').set('Authorization', `Bearer ${token}`).send({ startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z' }),
+      t.http
+        .post('/ops/maintenance')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z' }),
     ];
     const slowest = { ms: 0 };
     for (const request of requests) {
       const { res, ms } = await timed(request);
-      expect({ status: res.status, code: (res.body as { code?: string }).code }).toEqual({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+      expect({ status: res.status, code: (res.body as { code?: string }).code }).toEqual({
+        status: 503,
+        code: 'DATABASE_UNAVAILABLE',
+      });
       slowest.ms = Math.max(slowest.ms, ms);
     }
     // Bounded by DATABASE_CONNECT_TIMEOUT_MS (1 s here), not hanging.
@@ -105,7 +126,11 @@ describe('fault: the database stops and restarts under a running API', () => {
     expect(recoveredAt).toBeDefined();
     await t.http.get('/api/health').expect(200);
     await t.http.get('/ops/flags/fault-flag').set('Authorization', `Bearer ${token}`).expect(200);
-    await t.http.post('/ops/flags/fault-flag/kill').set('Authorization', `Bearer ${token}`).send({ reason: 'after recovery' }).expect(200);
+    await t.http
+      .post('/ops/flags/fault-flag/kill')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ reason: 'after recovery' })
+      .expect(200);
 
     const fiveHundreds = statuses.filter((s) => s === 500).length;
     recordFigures('fault-database-down', {
@@ -119,7 +144,6 @@ describe('fault: the database stops and restarts under a running API', () => {
     });
     expect(fiveHundreds).toBe(0);
   });
-
 });
 
 describe('fault: the database hangs (accepts connections, never answers)', () => {
@@ -128,7 +152,9 @@ describe('fault: the database hangs (accepts connections, never answers)', () =>
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `postgresql://postgres:postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/hang`;
-    const app = await createApp(loadConfig({ ...TEST_ENV, DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '1000' }, false));
+    const app = await createApp(
+      loadConfig({ ...TEST_ENV, DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '1000' }, false),
+    );
     await app.init();
     try {
       const timings: number[] = [];
@@ -141,7 +167,12 @@ describe('fault: the database hangs (accepts connections, never answers)', () =>
         timings.push(Date.now() - started);
         expect(res.status).toBe(503);
       }
-      recordFigures('fault-database-hang', { connectTimeoutMs: 1000, loginAnswerMs: timings[0], healthAnswerMs: timings[1], status500: 0 });
+      recordFigures('fault-database-hang', {
+        connectTimeoutMs: 1000,
+        loginAnswerMs: timings[0],
+        healthAnswerMs: timings[1],
+        status500: 0,
+      });
       expect(Math.max(...timings)).toBeLessThan(2_500);
     } finally {
       for (const s of sockets) s.destroy();

@@ -47,11 +47,17 @@ describe('fault: a migration fails halfway during db:deploy', () => {
     expect(failed.code).not.toBe(0);
     expect(failed.out).toContain(BROKEN);
     // One transaction: the column of the first statement is not left behind.
-    const columns = await t.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'loyalty_points'`;
+    const columns = await t.prisma.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'loyalty_points'`;
     expect(Number(columns[0].n)).toBe(0);
 
     const behind = await t.http.get('/api/health').expect(503);
-    expect(behind.body).toMatchObject({ status: 'unavailable', db: 'up', schema: { state: 'behind', pending: [BROKEN], failed: [BROKEN] } });
+    expect(behind.body).toMatchObject({
+      status: 'unavailable',
+      db: 'up',
+      schema: { state: 'behind', pending: [BROKEN], failed: [BROKEN] },
+    });
     // The running version keeps serving meanwhile.
     await t.http.post('/auth/login').send({ email: DEMO.owner, password: DEMO_PASSWORD }).expect(200);
     const blocked = await npmRun(['db:deploy'], env);

@@ -14,8 +14,14 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Every route, with valid input. */
 const CALLS: Call[] = [
-  { name: 'POST /auth/login', run: (t) => t.http.post('/auth/login').send({ email: DEMO.manager, password: DEMO_PASSWORD }) },
-  { name: 'POST /auth/login (wrong password)', run: (t) => t.http.post('/auth/login').send({ email: DEMO.manager, password: 'nope' }) },
+  {
+    name: 'POST /auth/login',
+    run: (t) => t.http.post('/auth/login').send({ email: DEMO.manager, password: DEMO_PASSWORD }),
+  },
+  {
+    name: 'POST /auth/login (wrong password)',
+    run: (t) => t.http.post('/auth/login').send({ email: DEMO.manager, password: 'nope' }),
+  },
   { name: 'GET /auth/me', run: (t, token) => t.http.get('/auth/me').set(bearer(token)) },
   { name: 'GET /auth/sessions', run: (t, token) => t.http.get('/auth/sessions').set(bearer(token)) },
   { name: 'POST /probe/orders (a business write)', run: (t, token) => t.http.post('/probe/orders').set(bearer(token)) },
@@ -23,18 +29,47 @@ const CALLS: Call[] = [
   { name: 'GET /ops/maintenance/list', run: (t, token) => t.http.get('/ops/maintenance/list').set(bearer(token)) },
   {
     name: 'POST /ops/maintenance',
-    run: (t, token) => t.http.post('/ops/maintenance').set(bearer(token)).send({ startsAt: '2099-03-01T00:00:00Z', endsAt: '2099-03-01T01:00:00Z' }),
+    run: (t, token) =>
+      t.http
+        .post('/ops/maintenance')
+        .set(bearer(token))
+        .send({ startsAt: '2099-03-01T00:00:00Z', endsAt: '2099-03-01T01:00:00Z' }),
   },
-  { name: 'PATCH /ops/maintenance/:id', run: (t, token, ids) => t.http.patch(`/ops/maintenance/${ids.windowId}`).set(bearer(token)).send({ message: 'x' }) },
-  { name: 'POST /ops/maintenance/:id/end', run: (t, token, ids) => t.http.post(`/ops/maintenance/${ids.windowId}/end`).set(bearer(token)) },
-  { name: 'POST /ops/flags', run: (t, token) => t.http.post('/ops/flags').set(bearer(token)).send({ key: `new-${Date.now()}` }) },
+  {
+    name: 'PATCH /ops/maintenance/:id',
+    run: (t, token, ids) => t.http.patch(`/ops/maintenance/${ids.windowId}`).set(bearer(token)).send({ message: 'x' }),
+  },
+  {
+    name: 'POST /ops/maintenance/:id/end',
+    run: (t, token, ids) => t.http.post(`/ops/maintenance/${ids.windowId}/end`).set(bearer(token)),
+  },
+  {
+    name: 'POST /ops/flags',
+    run: (t, token) =>
+      t.http
+        .post('/ops/flags')
+        .set(bearer(token))
+        .send({ key: `new-${Date.now()}` }),
+  },
   { name: 'GET /ops/flags', run: (t, token) => t.http.get('/ops/flags').set(bearer(token)) },
   { name: 'GET /ops/flags/:key', run: (t, token) => t.http.get('/ops/flags/drop-flag').set(bearer(token)) },
-  { name: 'PATCH /ops/flags/:key', run: (t, token) => t.http.patch('/ops/flags/drop-flag').set(bearer(token)).send({ rolloutPct: 40 }) },
-  { name: 'PATCH /ops/flags/:key/toggle', run: (t, token) => t.http.patch('/ops/flags/drop-flag/toggle').set(bearer(token)).send({}) },
-  { name: 'POST /ops/flags/:key/kill', run: (t, token) => t.http.post('/ops/flags/drop-flag/kill').set(bearer(token)).send({}) },
+  {
+    name: 'PATCH /ops/flags/:key',
+    run: (t, token) => t.http.patch('/ops/flags/drop-flag').set(bearer(token)).send({ rolloutPct: 40 }),
+  },
+  {
+    name: 'PATCH /ops/flags/:key/toggle',
+    run: (t, token) => t.http.patch('/ops/flags/drop-flag/toggle').set(bearer(token)).send({}),
+  },
+  {
+    name: 'POST /ops/flags/:key/kill',
+    run: (t, token) => t.http.post('/ops/flags/drop-flag/kill').set(bearer(token)).send({}),
+  },
   { name: 'GET /ops/flags/:key/audit', run: (t, token) => t.http.get('/ops/flags/drop-flag/audit').set(bearer(token)) },
-  { name: 'GET /ops/flags/:key/evaluate', run: (t, token) => t.http.get('/ops/flags/drop-flag/evaluate').set(bearer(token)) },
+  {
+    name: 'GET /ops/flags/:key/evaluate',
+    run: (t, token) => t.http.get('/ops/flags/drop-flag/evaluate').set(bearer(token)),
+  },
   { name: 'GET /probe/beta (@RequireFlag)', run: (t, token) => t.http.get('/probe/beta').set(bearer(token)) },
   { name: 'POST /auth/logout-all', run: (t, token) => t.http.post('/auth/logout-all').set(bearer(token)) },
 ];
@@ -87,7 +122,11 @@ describe('fault: a change-control table is missing', () => {
       const t = await startTestApp({ LOG_LEVEL: 'silent' });
       try {
         const token = await t.login(DEMO.owner);
-        const window = await t.http.post('/ops/maintenance').set(bearer(token)).send({ startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z' }).expect(201);
+        const window = await t.http
+          .post('/ops/maintenance')
+          .set(bearer(token))
+          .send({ startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z' })
+          .expect(201);
         await t.http.post('/ops/flags').set(bearer(token)).send({ key: 'drop-flag', active: true }).expect(201);
         const flagBefore = await t.prisma.featureFlag.findFirstOrThrow({ where: { key: 'drop-flag' } });
         await t.prisma.$executeRawUnsafe(`DROP TABLE "${table}" CASCADE`);
@@ -96,27 +135,56 @@ describe('fault: a change-control table is missing', () => {
         try {
           const freshToken = await fresh.login(DEMO.owner);
           const seen: Record<string, Response> = {};
-          for (const call of CALLS) seen[call.name] = await call.run(fresh, freshToken, { windowId: (window.body as { id: string }).id });
+          for (const call of CALLS)
+            seen[call.name] = await call.run(fresh, freshToken, { windowId: (window.body as { id: string }).id });
           const byStatus: Record<number, number> = {};
           for (const res of Object.values(seen)) byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
-          figures[table] = { calls: CALLS.length, status500: Object.values(seen).filter((r) => r.status >= 500 && r.status !== 503).length, byStatus };
+          figures[table] = {
+            calls: CALLS.length,
+            status500: Object.values(seen).filter((r) => r.status >= 500 && r.status !== 503).length,
+            byStatus,
+          };
 
           for (const [name, res] of Object.entries(seen)) {
-            expect({ name, status: res.status >= 500 && res.status !== 503 ? res.status : 'not 5xx-other' }).toEqual({ name, status: 'not 5xx-other' });
-            if (res.status === 503) expect({ name, body: res.body as unknown }).toEqual({ name, body: expect.objectContaining({ statusCode: 503, code: expect.any(String), requestId: expect.any(String) }) });
+            expect({ name, status: res.status >= 500 && res.status !== 503 ? res.status : 'not 5xx-other' }).toEqual({
+              name,
+              status: 'not 5xx-other',
+            });
+            if (res.status === 503)
+              expect({ name, body: res.body as unknown }).toEqual({
+                name,
+                body: expect.objectContaining({
+                  statusCode: 503,
+                  code: expect.any(String),
+                  requestId: expect.any(String),
+                }),
+              });
           }
           for (const [name, [status, code]] of Object.entries(EXPECTED[table])) {
             const res = seen[name];
-            expect({ name, status: res.status, ...(code ? { code: (res.body as { code?: string }).code } : {}) }).toEqual({ name, status, ...(code ? { code } : {}) });
+            expect({
+              name,
+              status: res.status,
+              ...(code ? { code: (res.body as { code?: string }).code } : {}),
+            }).toEqual({ name, status, ...(code ? { code } : {}) });
           }
           if (table !== 'feature_flags') {
             // A failed flag change leaves the flag as it was (the audit shares its transaction).
             const flagAfter = await fresh.prisma.featureFlag.findFirstOrThrow({ where: { key: 'drop-flag' } });
             if (table === 'flag_audits') expect(flagAfter).toEqual(flagBefore);
           }
-          if (table === 'maintenance_windows') expect(seen['GET /ops/maintenance/active'].body).toEqual({ windows: [] });
-          if (table === 'feature_flags') expect(seen['GET /ops/flags/:key/evaluate'].body).toMatchObject({ enabled: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
-          const schema = seen[table === 'maintenance_windows' ? 'POST /ops/maintenance' : 'POST /ops/flags'].body as { message: string; details: unknown };
+          if (table === 'maintenance_windows')
+            expect(seen['GET /ops/maintenance/active'].body).toEqual({ windows: [] });
+          if (table === 'feature_flags')
+            expect(seen['GET /ops/flags/:key/evaluate'].body).toMatchObject({
+              enabled: false,
+              reason: 'ERROR',
+              errorCode: 'PROVIDER_NOT_READY',
+            });
+          const schema = seen[table === 'maintenance_windows' ? 'POST /ops/maintenance' : 'POST /ops/flags'].body as {
+            message: string;
+            details: unknown;
+          };
           expect(schema.message).toContain('20251029222740_change_control');
         } finally {
           await fresh.close();

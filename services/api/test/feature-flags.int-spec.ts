@@ -14,10 +14,21 @@ describe('feature flags (real PostgreSQL)', () => {
   beforeAll(async () => {
     t = await startTestApp({ PLATFORM_ADMIN_ORG_SLUG: 'platform' });
     const adminEmail = await createPlatformAdmin(t);
-    [owner, manager, waiter, otherOwner, platformAdmin] = await Promise.all([t.login(DEMO.owner), t.login(DEMO.manager), t.login(DEMO.waiter), t.login(DEMO.otherOwner), t.login(adminEmail)]);
+    [owner, manager, waiter, otherOwner, platformAdmin] = await Promise.all([
+      t.login(DEMO.owner),
+      t.login(DEMO.manager),
+      t.login(DEMO.waiter),
+      t.login(DEMO.otherOwner),
+      t.login(adminEmail),
+    ]);
     const users = await t.prisma.user.findMany();
     const id = (email: string) => users.find((u) => u.email === email)!.id;
-    ids = { owner: id(DEMO.owner), manager: id(DEMO.manager), waiter: id(DEMO.waiter), otherOwner: id(DEMO.otherOwner) };
+    ids = {
+      owner: id(DEMO.owner),
+      manager: id(DEMO.manager),
+      waiter: id(DEMO.waiter),
+      otherOwner: id(DEMO.otherOwner),
+    };
   });
   afterAll(async () => {
     await t.close();
@@ -25,24 +36,58 @@ describe('feature flags (real PostgreSQL)', () => {
 
   const audits = async (key: string, token = owner) => {
     const res = await t.http.get(`/ops/flags/${key}/audit`).set(auth(token)).expect(200);
-    return (res.body as { items: { action: string; userId: string; before: Record<string, unknown> | null; after: Record<string, unknown>; reason: string | null }[] }).items;
+    return (
+      res.body as {
+        items: {
+          action: string;
+          userId: string;
+          before: Record<string, unknown> | null;
+          after: Record<string, unknown>;
+          reason: string | null;
+        }[];
+      }
+    ).items;
   };
-  const evaluate = async (key: string, token: string) => (await t.http.get(`/ops/flags/${key}/evaluate`).set(auth(token)).expect(200)).body as Record<string, unknown>;
+  const evaluate = async (key: string, token: string) =>
+    (await t.http.get(`/ops/flags/${key}/evaluate`).set(auth(token)).expect(200)).body as Record<string, unknown>;
 
   it('creates, reads, changes, toggles and kills a flag, auditing each change with the acting user', async () => {
-    const created = await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'new-checkout', description: 'New checkout', reason: 'launch prep' }).expect(201);
-    expect(created.body).toMatchObject({ key: 'new-checkout', active: false, rolloutPct: 100, global: false, createdById: ids.owner, updatedById: ids.owner });
+    const created = await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'new-checkout', description: 'New checkout', reason: 'launch prep' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      key: 'new-checkout',
+      active: false,
+      rolloutPct: 100,
+      global: false,
+      createdById: ids.owner,
+      updatedById: ids.owner,
+    });
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'new-checkout' }).expect(409);
 
     await t.http.get('/ops/flags/new-checkout').set(auth(manager)).expect(200);
     const list = await t.http.get('/ops/flags').set(auth(manager)).expect(200);
     expect((list.body as { flags: { key: string }[] }).flags.map((f) => f.key)).toContain('new-checkout');
 
-    const updated = await t.http.patch('/ops/flags/new-checkout').set(auth(owner)).send({ rolloutPct: 30, scopes: { roles: ['L1', 'L4'] }, reason: 'canary' }).expect(200);
+    const updated = await t.http
+      .patch('/ops/flags/new-checkout')
+      .set(auth(owner))
+      .send({ rolloutPct: 30, scopes: { roles: ['L1', 'L4'] }, reason: 'canary' })
+      .expect(200);
     expect(updated.body).toMatchObject({ rolloutPct: 30, scopes: { roles: ['L1', 'L4'] } });
-    const toggled = await t.http.patch('/ops/flags/new-checkout/toggle').set(auth(owner)).send({ reason: 'go' }).expect(200);
+    const toggled = await t.http
+      .patch('/ops/flags/new-checkout/toggle')
+      .set(auth(owner))
+      .send({ reason: 'go' })
+      .expect(200);
     expect(toggled.body).toMatchObject({ active: true });
-    const killed = await t.http.post('/ops/flags/new-checkout/kill').set(auth(owner)).send({ reason: 'checkout errors' }).expect(200);
+    const killed = await t.http
+      .post('/ops/flags/new-checkout/kill')
+      .set(auth(owner))
+      .send({ reason: 'checkout errors' })
+      .expect(200);
     expect(killed.body).toMatchObject({ active: false, rolloutPct: 0 });
 
     const trail = await audits('new-checkout', manager);
@@ -83,7 +128,10 @@ describe('feature flags (real PostgreSQL)', () => {
     await t.prisma.$executeRawUnsafe('ALTER TABLE flag_audits RENAME TO flag_audits_away');
     try {
       const res = await t.http.post('/ops/flags/atomic-kill/kill').set(auth(owner)).send({ reason: 'x' }).expect(503);
-      expect(res.body).toMatchObject({ code: 'SCHEMA_NOT_MIGRATED', details: { table: 'flag_audits', pendingMigration: '20251029222740_change_control' } });
+      expect(res.body).toMatchObject({
+        code: 'SCHEMA_NOT_MIGRATED',
+        details: { table: 'flag_audits', pendingMigration: '20251029222740_change_control' },
+      });
     } finally {
       await t.prisma.$executeRawUnsafe('ALTER TABLE flag_audits_away RENAME TO flag_audits');
     }
@@ -99,7 +147,11 @@ describe('feature flags (real PostgreSQL)', () => {
     await t.http.patch('/ops/flags/isolated/toggle').set(auth(otherOwner)).send({}).expect(404);
     await t.http.post('/ops/flags/isolated/kill').set(auth(otherOwner)).send({}).expect(404);
     await t.http.get('/ops/flags/isolated/audit').set(auth(otherOwner)).expect(404);
-    expect(await evaluate('isolated', otherOwner)).toMatchObject({ enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' });
+    expect(await evaluate('isolated', otherOwner)).toMatchObject({
+      enabled: false,
+      reason: 'ERROR',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
     await t.http.post('/ops/flags').set(auth(otherOwner)).send({ key: 'isolated' }).expect(201);
     expect(await evaluate('isolated', otherOwner)).toMatchObject({ enabled: false, reason: 'DISABLED' });
     expect(await evaluate('isolated', owner)).toMatchObject({ enabled: true });
@@ -109,7 +161,11 @@ describe('feature flags (real PostgreSQL)', () => {
 
   it('lets platform admins manage global flags that every org sees, and orgs override them', async () => {
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'global-banner', global: true }).expect(403);
-    const created = await t.http.post('/ops/flags').set(auth(platformAdmin)).send({ key: 'global-banner', global: true, active: true }).expect(201);
+    const created = await t.http
+      .post('/ops/flags')
+      .set(auth(platformAdmin))
+      .send({ key: 'global-banner', global: true, active: true })
+      .expect(201);
     expect(created.body).toMatchObject({ global: true, orgId: null });
     await t.http.post('/ops/flags').set(auth(platformAdmin)).send({ key: 'global-banner', global: true }).expect(409);
     expect(await evaluate('global-banner', waiter)).toMatchObject({ enabled: true, reason: 'TARGETING_MATCH' });
@@ -118,7 +174,11 @@ describe('feature flags (real PostgreSQL)', () => {
     await t.http.post('/ops/flags').set(auth(otherOwner)).send({ key: 'global-banner', active: false }).expect(201);
     expect(await evaluate('global-banner', otherOwner)).toMatchObject({ enabled: false, reason: 'DISABLED' });
     expect(await evaluate('global-banner', waiter)).toMatchObject({ enabled: true });
-    await t.http.post('/ops/flags/global-banner/kill').set(auth(platformAdmin)).send({ reason: 'incident' }).expect(200);
+    await t.http
+      .post('/ops/flags/global-banner/kill')
+      .set(auth(platformAdmin))
+      .send({ reason: 'incident' })
+      .expect(200);
     expect(await evaluate('global-banner', waiter)).toMatchObject({ enabled: false, reason: 'DISABLED' });
     const trail = await audits('global-banner', owner);
     expect(trail.map((a) => a.action)).toEqual(['KILL', 'CREATE']);
@@ -141,24 +201,61 @@ describe('feature flags (real PostgreSQL)', () => {
   it('evaluates with reasons: DISABLED, TARGETING_MATCH, SPLIT, DEFAULT, ERROR', async () => {
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-off' }).expect(201);
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-all', active: true }).expect(201);
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-split', active: true, rolloutPct: 50 }).expect(201);
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-managers', active: true, scopes: { roles: ['L4', 'L5'] } }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'eval-split', active: true, rolloutPct: 50 })
+      .expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'eval-managers', active: true, scopes: { roles: ['L4', 'L5'] } })
+      .expect(201);
     const branch = await t.prisma.branch.findFirstOrThrow({ where: { org: { slug: 'demo-bistro' } } });
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-branch', active: true, scopes: { branchIds: [branch.id] } }).expect(201);
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'eval-other-branch', active: true, scopes: { branchIds: ['another-branch'] } }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'eval-branch', active: true, scopes: { branchIds: [branch.id] } })
+      .expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'eval-other-branch', active: true, scopes: { branchIds: ['another-branch'] } })
+      .expect(201);
 
     expect(await evaluate('eval-off', waiter)).toEqual({ key: 'eval-off', enabled: false, reason: 'DISABLED' });
     expect(await evaluate('eval-all', waiter)).toEqual({ key: 'eval-all', enabled: true, reason: 'TARGETING_MATCH' });
-    expect(await evaluate('eval-split', waiter)).toMatchObject({ key: 'eval-split', reason: 'SPLIT', bucket: expect.any(Number) });
-    expect(await evaluate('eval-managers', waiter)).toEqual({ key: 'eval-managers', enabled: false, reason: 'DEFAULT' });
-    expect(await evaluate('eval-managers', manager)).toEqual({ key: 'eval-managers', enabled: true, reason: 'TARGETING_MATCH' });
+    expect(await evaluate('eval-split', waiter)).toMatchObject({
+      key: 'eval-split',
+      reason: 'SPLIT',
+      bucket: expect.any(Number),
+    });
+    expect(await evaluate('eval-managers', waiter)).toEqual({
+      key: 'eval-managers',
+      enabled: false,
+      reason: 'DEFAULT',
+    });
+    expect(await evaluate('eval-managers', manager)).toEqual({
+      key: 'eval-managers',
+      enabled: true,
+      reason: 'TARGETING_MATCH',
+    });
     expect(await evaluate('eval-branch', waiter)).toMatchObject({ enabled: true });
     expect(await evaluate('eval-other-branch', waiter)).toMatchObject({ enabled: false, reason: 'DEFAULT' });
-    expect(await evaluate('no-such-flag', waiter)).toEqual({ key: 'no-such-flag', enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' });
+    expect(await evaluate('no-such-flag', waiter)).toEqual({
+      key: 'no-such-flag',
+      enabled: false,
+      reason: 'ERROR',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
   });
 
   it('keeps rollout sticky per user, and rolloutPct 30 enables 25–35% of 1,000 users', async () => {
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'rollout-30', active: true, rolloutPct: 30 }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'rollout-30', active: true, rolloutPct: 30 })
+      .expect(201);
     const first = await evaluate('rollout-30', waiter);
     for (let i = 0; i < 5; i++) expect(await evaluate('rollout-30', waiter)).toEqual(first);
     const service = t.app.get(FeatureFlagsService);
@@ -173,7 +270,8 @@ describe('feature flags (real PostgreSQL)', () => {
     }
     expect(enabled).toBeGreaterThanOrEqual(250);
     expect(enabled).toBeLessThanOrEqual(350);
-    for (const [userId, on] of [...decisions].slice(0, 100)) expect(await service.isEnabled('rollout-30', { userId, orgId, roleLevel: 'L1', branchId: null })).toBe(on);
+    for (const [userId, on] of [...decisions].slice(0, 100))
+      expect(await service.isEnabled('rollout-30', { userId, orgId, roleLevel: 'L1', branchId: null })).toBe(on);
   });
 
   it('@RequireFlag answers 404 while the flag is off for the caller', async () => {
@@ -190,7 +288,12 @@ describe('feature flags (real PostgreSQL)', () => {
     t.app.get(FeatureFlagsService).invalidate();
     await t.prisma.$executeRawUnsafe('ALTER TABLE feature_flags RENAME TO feature_flags_away');
     try {
-      expect(await evaluate('table-gone', waiter)).toEqual({ key: 'table-gone', enabled: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
+      expect(await evaluate('table-gone', waiter)).toEqual({
+        key: 'table-gone',
+        enabled: false,
+        reason: 'ERROR',
+        errorCode: 'PROVIDER_NOT_READY',
+      });
       await t.http.get('/probe/beta').set(auth(waiter)).expect(404);
       const list = await t.http.get('/ops/flags').set(auth(owner)).expect(503);
       expect(list.body).toMatchObject({ code: 'SCHEMA_NOT_MIGRATED' });

@@ -48,7 +48,13 @@ function invalidValues(field: Field): [string, unknown][] {
   ];
   const byType: Record<FieldType, [string, unknown][]> = {
     string: strings(field.max ?? 500),
-    password: [...notString, ['an empty string', ''], ['201 characters', 'p'.repeat(201)], ['a 1 MB string', MB], ['a NUL byte', 'pass\u0000word']],
+    password: [
+      ...notString,
+      ['an empty string', ''],
+      ['201 characters', 'p'.repeat(201)],
+      ['a 1 MB string', MB],
+      ['a NUL byte', 'pass\u0000word'],
+    ],
     email: [
       ...notString,
       ['not an email', 'not-an-email'],
@@ -163,7 +169,11 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       .send({ startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z', message: 'future' })
       .expect(201);
     windowId = (created.body as { id: string }).id;
-    await t.http.post('/ops/flags').set('Authorization', `Bearer ${token}`).send({ key: 'fuzz-flag', active: true }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ key: 'fuzz-flag', active: true })
+      .expect(201);
   });
   afterAll(async () => {
     await t.close();
@@ -185,7 +195,13 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       method: 'post',
       path: '/ops/maintenance',
       auth: true,
-      valid: { startsAt: '2099-02-01T00:00:00Z', endsAt: '2099-02-01T01:00:00Z', message: 'm', blockWrites: true, global: false },
+      valid: {
+        startsAt: '2099-02-01T00:00:00Z',
+        endsAt: '2099-02-01T01:00:00Z',
+        message: 'm',
+        blockWrites: true,
+        global: false,
+      },
       fields: [
         { name: 'startsAt', type: 'date', required: true },
         { name: 'endsAt', type: 'date', required: true },
@@ -210,7 +226,15 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       method: 'post',
       path: '/ops/flags',
       auth: true,
-      valid: { key: 'new-fuzz-flag', description: 'd', active: false, rolloutPct: 10, scopes: { roles: ['L4'] }, global: false, reason: 'r' },
+      valid: {
+        key: 'new-fuzz-flag',
+        description: 'd',
+        active: false,
+        rolloutPct: 10,
+        scopes: { roles: ['L4'] },
+        global: false,
+        reason: 'r',
+      },
       fields: [
         { name: 'key', type: 'flagKey', required: true },
         { name: 'description', type: 'string', max: 500 },
@@ -233,8 +257,20 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
         { name: 'reason', type: 'string', max: 500 },
       ],
     },
-    { method: 'patch', path: '/ops/flags/fuzz-flag/toggle', auth: true, valid: { reason: 'r' }, fields: [{ name: 'reason', type: 'string', max: 500 }] },
-    { method: 'post', path: '/ops/flags/fuzz-flag/kill', auth: true, valid: { reason: 'r' }, fields: [{ name: 'reason', type: 'string', max: 500 }] },
+    {
+      method: 'patch',
+      path: '/ops/flags/fuzz-flag/toggle',
+      auth: true,
+      valid: { reason: 'r' },
+      fields: [{ name: 'reason', type: 'string', max: 500 }],
+    },
+    {
+      method: 'post',
+      path: '/ops/flags/fuzz-flag/kill',
+      auth: true,
+      valid: { reason: 'r' },
+      fields: [{ name: 'reason', type: 'string', max: 500 }],
+    },
   ];
 
   /** Check one answer: a 4xx with the envelope and no stack trace. */
@@ -244,16 +280,33 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
     let problem: string | undefined;
     if (res.status >= 500) problem = `5xx: ${text.slice(0, 200)}`;
     else if (res.status < 400) problem = `accepted (${res.status}): ${text.slice(0, 200)}`;
-    else if (body.statusCode !== res.status || typeof body.code !== 'string' || typeof body.message !== 'string' || typeof body.requestId !== 'string') problem = `not the envelope: ${text.slice(0, 200)}`;
+    else if (
+      body.statusCode !== res.status ||
+      typeof body.code !== 'string' ||
+      typeof body.message !== 'string' ||
+      typeof body.requestId !== 'string'
+    )
+      problem = `not the envelope: ${text.slice(0, 200)}`;
     else if (/\bat .+\.(js|ts):\d+/.test(text) || /node_modules/.test(text)) problem = 'stack trace in the body';
     results.push({ name, status: res.status, ok: !problem, problem });
   }
 
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = ['orgs', 'branches', 'users', 'sessions', 'maintenance_windows', 'feature_flags', 'flag_audits', 'login_throttle'];
+    const tables = [
+      'orgs',
+      'branches',
+      'users',
+      'sessions',
+      'maintenance_windows',
+      'feature_flags',
+      'flag_audits',
+      'login_throttle',
+    ];
     const out: Record<string, string> = {};
     for (const table of tables) {
-      const rows = await t.prisma.$queryRawUnsafe<{ digest: string | null; n: bigint }[]>(`SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest, count(*) AS n FROM "${table}" x`);
+      const rows = await t.prisma.$queryRawUnsafe<{ digest: string | null; n: bigint }[]>(
+        `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest, count(*) AS n FROM "${table}" x`,
+      );
       out[table] = `${rows[0].n}:${rows[0].digest}`;
     }
     return out;
@@ -276,25 +329,52 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
           const body: Record<string, unknown> = { ...endpoint.valid };
           if (value === undefined) delete body[field.name];
           else body[field.name] = value;
-          judge(`${endpoint.method.toUpperCase()} ${endpoint.path} ${field.name}: ${label}`, await send(endpoint, { json: body }));
+          judge(
+            `${endpoint.method.toUpperCase()} ${endpoint.path} ${field.name}: ${label}`,
+            await send(endpoint, { json: body }),
+          );
         }
       }
       // whole-body attacks, and the valid body plus extra fields
-      for (const [label, body] of BODY_ATTACKS) judge(`${endpoint.method.toUpperCase()} ${endpoint.path}: ${label}`, await send(endpoint, body));
+      for (const [label, body] of BODY_ATTACKS)
+        judge(`${endpoint.method.toUpperCase()} ${endpoint.path}: ${label}`, await send(endpoint, body));
       for (const extra of ['orgId', 'userId', 'roleLevel', 'id', 'createdById']) {
-        judge(`${endpoint.method.toUpperCase()} ${endpoint.path}: extra field ${extra}`, await send(endpoint, { json: { ...endpoint.valid, [extra]: 'someone-else' } }));
+        judge(
+          `${endpoint.method.toUpperCase()} ${endpoint.path}: extra field ${extra}`,
+          await send(endpoint, { json: { ...endpoint.valid, [extra]: 'someone-else' } }),
+        );
       }
     }
 
     // hostile path parameters and queries on every route that takes them
-    const badIds = ['does-not-exist', "1' OR '1'='1", '%00', 'a%00b', '..%2F..%2Fetc%2Fpasswd', 'x'.repeat(300), '%F0%9F%92%A5', '%E2%80%AE', '__proto__', 'constructor'];
+    const badIds = [
+      'does-not-exist',
+      "1' OR '1'='1",
+      '%00',
+      'a%00b',
+      '..%2F..%2Fetc%2Fpasswd',
+      'x'.repeat(300),
+      '%F0%9F%92%A5',
+      '%E2%80%AE',
+      '__proto__',
+      'constructor',
+    ];
     for (const id of badIds) {
       const authed = (req: ReturnType<TestApp['http']['get']>) => req.set('Authorization', `Bearer ${token}`);
-      judge(`PATCH /ops/maintenance/${id.slice(0, 20)}`, await authed(t.http.patch(`/ops/maintenance/${id}`)).send({ message: 'x' }));
+      judge(
+        `PATCH /ops/maintenance/${id.slice(0, 20)}`,
+        await authed(t.http.patch(`/ops/maintenance/${id}`)).send({ message: 'x' }),
+      );
       judge(`POST /ops/maintenance/${id.slice(0, 20)}/end`, await authed(t.http.post(`/ops/maintenance/${id}/end`)));
       judge(`GET /ops/flags/${id.slice(0, 20)}`, await authed(t.http.get(`/ops/flags/${id}`)));
-      judge(`PATCH /ops/flags/${id.slice(0, 20)}`, await authed(t.http.patch(`/ops/flags/${id}`)).send({ rolloutPct: 1 }));
-      judge(`PATCH /ops/flags/${id.slice(0, 20)}/toggle`, await authed(t.http.patch(`/ops/flags/${id}/toggle`)).send({}));
+      judge(
+        `PATCH /ops/flags/${id.slice(0, 20)}`,
+        await authed(t.http.patch(`/ops/flags/${id}`)).send({ rolloutPct: 1 }),
+      );
+      judge(
+        `PATCH /ops/flags/${id.slice(0, 20)}/toggle`,
+        await authed(t.http.patch(`/ops/flags/${id}/toggle`)).send({}),
+      );
       judge(`POST /ops/flags/${id.slice(0, 20)}/kill`, await authed(t.http.post(`/ops/flags/${id}/kill`)).send({}));
       judge(`GET /ops/flags/${id.slice(0, 20)}/audit`, await authed(t.http.get(`/ops/flags/${id}/audit`)));
     }
@@ -316,18 +396,41 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       `page=${'9'.repeat(400)}`,
     ];
     for (const q of badQueries) {
-      judge(`GET /ops/maintenance/list?${q.slice(0, 30)}`, await t.http.get(`/ops/maintenance/list?${q}`).set('Authorization', `Bearer ${token}`));
-      if (!q.startsWith('from') && !q.startsWith('to')) judge(`GET /ops/flags/fuzz-flag/audit?${q.slice(0, 30)}`, await t.http.get(`/ops/flags/fuzz-flag/audit?${q}`).set('Authorization', `Bearer ${token}`));
+      judge(
+        `GET /ops/maintenance/list?${q.slice(0, 30)}`,
+        await t.http.get(`/ops/maintenance/list?${q}`).set('Authorization', `Bearer ${token}`),
+      );
+      if (!q.startsWith('from') && !q.startsWith('to'))
+        judge(
+          `GET /ops/flags/fuzz-flag/audit?${q.slice(0, 30)}`,
+          await t.http.get(`/ops/flags/fuzz-flag/audit?${q}`).set('Authorization', `Bearer ${token}`),
+        );
     }
     // bodies on routes that take none still go through the same checks
     for (const [label, body] of BODY_ATTACKS.slice(0, 6)) {
       for (const path of ['/auth/logout-all', '/ops/maintenance/' + windowId + '/end']) {
-        judge(`POST ${path}: ${label}`, await t.http.post(path).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('raw' in body ? body.raw : JSON.stringify(body.json)));
+        judge(
+          `POST ${path}: ${label}`,
+          await t.http
+            .post(path)
+            .set('Authorization', `Bearer ${token}`)
+            .set('Content-Type', 'application/json')
+            .send('raw' in body ? body.raw : JSON.stringify(body.json)),
+        );
       }
     }
 
     // methods no route has, and hostile Authorization headers on a protected write
-    const routes = ['/auth/login', '/auth/me', '/ops/maintenance', `/ops/maintenance/${windowId}`, '/ops/flags', '/ops/flags/fuzz-flag', '/ops/flags/fuzz-flag/kill', '/api/health'];
+    const routes = [
+      '/auth/login',
+      '/auth/me',
+      '/ops/maintenance',
+      `/ops/maintenance/${windowId}`,
+      '/ops/flags',
+      '/ops/flags/fuzz-flag',
+      '/ops/flags/fuzz-flag/kill',
+      '/api/health',
+    ];
     for (const path of routes) {
       judge(`PUT ${path}`, await t.http.put(path).set('Authorization', `Bearer ${token}`).send({ a: 1 }));
       judge(`DELETE ${path}`, await t.http.delete(path).set('Authorization', `Bearer ${token}`));
@@ -346,13 +449,27 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       `Bearer ${token} ${token}`,
       'Token abc',
     ];
-    for (const header of badAuth) judge(`POST /ops/flags with Authorization "${header.slice(0, 24)}"`, await t.http.post('/ops/flags').set('Authorization', header).send({ key: 'via-bad-auth' }));
+    for (const header of badAuth)
+      judge(
+        `POST /ops/flags with Authorization "${header.slice(0, 24)}"`,
+        await t.http.post('/ops/flags').set('Authorization', header).send({ key: 'via-bad-auth' }),
+      );
 
     const after = await snapshot();
     const failures = results.filter((r) => !r.ok);
     const fiveXx = results.filter((r) => r.status >= 500).length;
-    const byStatus = results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-    recordFigures('fuzz', { cases: results.length, fiveXx, nonEnvelope: failures.length, byStatus, databaseUnchanged: JSON.stringify(before) === JSON.stringify(after), seconds: Math.round((Date.now() - started) / 100) / 10 });
+    const byStatus = results.reduce<Record<number, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
+    recordFigures('fuzz', {
+      cases: results.length,
+      fiveXx,
+      nonEnvelope: failures.length,
+      byStatus,
+      databaseUnchanged: JSON.stringify(before) === JSON.stringify(after),
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    });
     expect(failures).toEqual([]);
     expect(fiveXx).toBe(0);
     expect(results.length).toBeGreaterThanOrEqual(500);

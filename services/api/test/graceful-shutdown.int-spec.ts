@@ -17,7 +17,12 @@ describe('graceful shutdown of the built API (real PostgreSQL, a real process)',
   });
 
   it('on SIGTERM under load finishes all 50 in-flight requests, closes the database client and exits 0', async () => {
-    const api = await startApiProcess({ DATABASE_URL: db.url, BCRYPT_COST: '10', LOGIN_THROTTLE_IP_LIMIT: '1000', LOGIN_THROTTLE_ACCOUNT_LIMIT: '1000' });
+    const api = await startApiProcess({
+      DATABASE_URL: db.url,
+      BCRYPT_COST: '10',
+      LOGIN_THROTTLE_IP_LIMIT: '1000',
+      LOGIN_THROTTLE_ACCOUNT_LIMIT: '1000',
+    });
     // 50 logins at bcrypt cost 10 keep the 4 hashing threads busy for about a second.
     const requests = Array.from({ length: 50 }, (_, i) =>
       fetch(`${api.url}/auth/login`, {
@@ -44,13 +49,23 @@ describe('graceful shutdown of the built API (real PostgreSQL, a real process)',
       shutdownMs: Date.now() - signalledAt,
     });
     const messages = api.logLines().map((l) => String(l.msg));
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^SIGTERM received: draining in-flight requests/), 'database client closed', expect.stringMatching(/^shut down cleanly in \d+ ms$/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SIGTERM received: draining in-flight requests/),
+        'database client closed',
+        expect.stringMatching(/^shut down cleanly in \d+ ms$/),
+      ]),
+    );
     expect(await portOpen(api.port)).toBe(false);
   });
 
   it('keeps accepting for a short grace (connections already queued), then refuses, still finishing what is in flight', async () => {
     const api = await startApiProcess({ DATABASE_URL: db.url, BCRYPT_COST: '10', LOGIN_THROTTLE_IP_LIMIT: '1000' });
-    const slow = fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD }) });
+    const slow = fetch(`${api.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD }),
+    });
     await new Promise((r) => setTimeout(r, 20));
     api.child.kill('SIGTERM');
     // Connections are still accepted (and answered with Connection: close) during the grace...

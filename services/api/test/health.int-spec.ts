@@ -40,7 +40,11 @@ describe('GET /api/health: readiness gated on the schema (real PostgreSQL)', () 
     const t = await startTestApp({}, { db, seed: false });
     try {
       const behind = await t.http.get('/api/health').expect(503);
-      expect(behind.body).toMatchObject({ status: 'unavailable', db: 'up', schema: { state: 'behind', applied: shipped.length - 1, pending: [last] } });
+      expect(behind.body).toMatchObject({
+        status: 'unavailable',
+        db: 'up',
+        schema: { state: 'behind', applied: shipped.length - 1, pending: [last] },
+      });
       await migrateDeploy(db.url);
       await t.http.get('/api/health').expect(200);
     } finally {
@@ -54,7 +58,11 @@ describe('GET /api/health: readiness gated on the schema (real PostgreSQL)', () 
     const app = await appOn(db.url);
     try {
       const res = await request(app.getHttpServer()).get('/api/health').expect(503);
-      expect(res.body).toMatchObject({ status: 'unavailable', db: 'up', schema: { state: 'behind', applied: 0, latest: null, pending: shipped } });
+      expect(res.body).toMatchObject({
+        status: 'unavailable',
+        db: 'up',
+        schema: { state: 'behind', applied: 0, latest: null, pending: shipped },
+      });
       await request(app.getHttpServer()).get('/api/health/live').expect(200);
     } finally {
       await app.close();
@@ -66,7 +74,12 @@ describe('GET /api/health: readiness gated on the schema (real PostgreSQL)', () 
     const app = await appOn('postgresql://postgres:postgres@127.0.0.1:1/none');
     try {
       const res = await request(app.getHttpServer()).get('/api/health').expect(503);
-      expect(res.body).toMatchObject({ status: 'unavailable', db: 'down', schema: { state: 'unknown', pending: [] }, error: expect.any(String) });
+      expect(res.body).toMatchObject({
+        status: 'unavailable',
+        db: 'down',
+        schema: { state: 'unknown', pending: [] },
+        error: expect.any(String),
+      });
       await request(app.getHttpServer()).get('/api/health/live').expect(200);
     } finally {
       await app.close();
@@ -78,7 +91,9 @@ describe('GET /api/health: readiness gated on the schema (real PostgreSQL)', () 
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
-    const app = await appOn(`postgresql://postgres:postgres@127.0.0.1:${port}/hang`, { DATABASE_CONNECT_TIMEOUT_MS: '30000' });
+    const app = await appOn(`postgresql://postgres:postgres@127.0.0.1:${port}/hang`, {
+      DATABASE_CONNECT_TIMEOUT_MS: '30000',
+    });
     try {
       for (let i = 0; i < 3; i++) {
         const started = Date.now();

@@ -23,7 +23,9 @@ describe('incident replay: the change_control migration never ran', () => {
   const warnings = () => t.logs.lines.filter((l) => l.msg === MISSING_TABLE_WARNING);
 
   it('the database really lacks the change-control tables', async () => {
-    const rows = await t.prisma.$queryRaw<{ name: string }[]>`SELECT to_regclass('public.maintenance_windows')::text AS name`;
+    const rows = await t.prisma.$queryRaw<
+      { name: string }[]
+    >`SELECT to_regclass('public.maintenance_windows')::text AS name`;
     expect(rows[0].name).toBeNull();
   });
 
@@ -49,14 +51,20 @@ describe('incident replay: the change_control migration never ran', () => {
     const owner = await t.login(DEMO.owner);
     const banner = await t.http.get('/ops/maintenance/active').set('Authorization', `Bearer ${owner}`).expect(200);
     expect(banner.body).toEqual({ windows: [] });
-    const evaluation = await t.http.get('/ops/flags/anything/evaluate').set('Authorization', `Bearer ${owner}`).expect(200);
+    const evaluation = await t.http
+      .get('/ops/flags/anything/evaluate')
+      .set('Authorization', `Bearer ${owner}`)
+      .expect(200);
     expect(evaluation.body).toMatchObject({ enabled: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
     const create = await t.http
       .post('/ops/maintenance')
       .set('Authorization', `Bearer ${owner}`)
       .send({ startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString() })
       .expect(503);
-    expect(create.body).toMatchObject({ code: 'SCHEMA_NOT_MIGRATED', details: { pendingMigration: '20251029222740_change_control' } });
+    expect(create.body).toMatchObject({
+      code: 'SCHEMA_NOT_MIGRATED',
+      details: { pendingMigration: '20251029222740_change_control' },
+    });
     expect(create.body.message).toContain('20251029222740_change_control');
     expect(create.headers['retry-after']).toBe('30');
   });
@@ -69,7 +77,10 @@ describe('incident replay: the change_control migration never ran', () => {
     await t.http
       .post('/ops/maintenance')
       .set('Authorization', `Bearer ${owner}`)
-      .send({ startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString() })
+      .send({
+        startsAt: new Date(Date.now() - 1000).toISOString(),
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+      })
       .expect(201);
     const blocked = await t.http.post('/probe/orders').set('Authorization', `Bearer ${waiter}`).expect(503);
     expect(blocked.body).toMatchObject({ code: 'MAINTENANCE' });

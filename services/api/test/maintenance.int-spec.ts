@@ -17,7 +17,13 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
   beforeAll(async () => {
     t = await startTestApp({ PLATFORM_ADMIN_ORG_SLUG: 'platform', LOG_LEVEL: 'info' });
     const adminEmail = await createPlatformAdmin(t);
-    [owner, manager, waiter, otherOwner, platformAdmin] = await Promise.all([t.login(DEMO.owner), t.login(DEMO.manager), t.login(DEMO.waiter), t.login(DEMO.otherOwner), t.login(adminEmail)]);
+    [owner, manager, waiter, otherOwner, platformAdmin] = await Promise.all([
+      t.login(DEMO.owner),
+      t.login(DEMO.manager),
+      t.login(DEMO.waiter),
+      t.login(DEMO.otherOwner),
+      t.login(adminEmail),
+    ]);
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'kitchen-display', active: true }).expect(201);
   });
   afterEach(async () => {
@@ -30,18 +36,29 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
   });
 
   const write = (token: string) => t.http.post('/probe/orders').set(auth(token));
-  const createWindow = (token: string, body: Record<string, unknown>) => t.http.post('/ops/maintenance').set(auth(token)).send(body);
+  const createWindow = (token: string, body: Record<string, unknown>) =>
+    t.http.post('/ops/maintenance').set(auth(token)).send(body);
 
   it('blocks writes exactly from startsAt until endsAt, with Retry-After counting down to the end', async () => {
     t.setNow(at(0));
-    const res = await createWindow(owner, { startsAt: at(10).toISOString(), endsAt: at(40).toISOString(), message: 'Menu import' }).expect(201);
+    const res = await createWindow(owner, {
+      startsAt: at(10).toISOString(),
+      endsAt: at(40).toISOString(),
+      message: 'Menu import',
+    }).expect(201);
     const id = (res.body as { id: string }).id;
 
     t.setNow(at(10, -1));
     await write(waiter).expect(201);
     t.setNow(at(10));
     const blocked = await write(waiter).set('X-Request-Id', 'mw-1').expect(503);
-    expect(blocked.body).toEqual({ statusCode: 503, code: 'MAINTENANCE', message: 'Menu import', window: { id, endsAt: at(40).toISOString() }, requestId: 'mw-1' });
+    expect(blocked.body).toEqual({
+      statusCode: 503,
+      code: 'MAINTENANCE',
+      message: 'Menu import',
+      window: { id, endsAt: at(40).toISOString() },
+      requestId: 'mw-1',
+    });
     expect(blocked.headers['retry-after']).toBe(String(30 * 60));
     await t.http.patch('/ops/flags/kitchen-display').set(auth(owner)).send({ rolloutPct: 50 }).expect(503);
     await t.http.delete('/probe/orders').set(auth(waiter)).expect(404); // no such route: routing comes first
@@ -77,10 +94,18 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
 
   it('lets only platform admins create and change global windows, which block every org and anonymous writes', async () => {
     t.setNow(at(0));
-    const refused = await createWindow(owner, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), global: true }).expect(403);
+    const refused = await createWindow(owner, {
+      startsAt: at(0).toISOString(),
+      endsAt: at(30).toISOString(),
+      global: true,
+    }).expect(403);
     expect(refused.body).toMatchObject({ code: 'PLATFORM_ADMIN_REQUIRED' });
     await t.http.post('/probe/public').expect(201);
-    const res = await createWindow(platformAdmin, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), global: true }).expect(201);
+    const res = await createWindow(platformAdmin, {
+      startsAt: at(0).toISOString(),
+      endsAt: at(30).toISOString(),
+      global: true,
+    }).expect(201);
     expect(res.body).toMatchObject({ global: true, orgId: null });
     await write(waiter).expect(503);
     await write(otherOwner).expect(503);
@@ -95,7 +120,11 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
 
   it('runs after authentication and roles: 401 and 403 come before 503', async () => {
     t.setNow(at(0));
-    await createWindow(platformAdmin, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), global: true }).expect(201);
+    await createWindow(platformAdmin, {
+      startsAt: at(0).toISOString(),
+      endsAt: at(30).toISOString(),
+      global: true,
+    }).expect(201);
     await t.http.post('/probe/orders').expect(401);
     await t.http.post('/ops/flags').set(auth(waiter)).send({ key: 'order-check' }).expect(403);
     await write(waiter).expect(503);
@@ -119,7 +148,11 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     await t.http.get('/api/health/live').expect(200);
     await createWindow(owner, { startsAt: at(60).toISOString(), endsAt: at(90).toISOString() }).expect(201);
     await t.http.patch(`/ops/maintenance/${id}`).set(auth(owner)).send({ message: 'Almost done' }).expect(200);
-    await t.http.post('/ops/flags/kitchen-display/kill').set(auth(owner)).send({ reason: 'during maintenance' }).expect(200);
+    await t.http
+      .post('/ops/flags/kitchen-display/kill')
+      .set(auth(owner))
+      .send({ reason: 'during maintenance' })
+      .expect(200);
     await t.http.patch('/ops/flags/kitchen-display/toggle').set(auth(owner)).send({}).expect(503);
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'blocked-create' }).expect(503);
     await t.http.post(`/ops/maintenance/${id}/end`).set(auth(owner)).expect(200);
@@ -135,7 +168,12 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     await write(owner).set('X-Maintenance-Bypass', 'true').expect(503);
     await write(manager).set('X-Maintenance-Bypass', '1').expect(503);
     await write(waiter).set('X-Maintenance-Bypass', '1').expect(503);
-    await t.http.patch('/ops/flags/kitchen-display').set(auth(owner)).set('X-Maintenance-Bypass', '1').send({ rolloutPct: 100 }).expect(200);
+    await t.http
+      .patch('/ops/flags/kitchen-display')
+      .set(auth(owner))
+      .set('X-Maintenance-Bypass', '1')
+      .send({ rolloutPct: 100 })
+      .expect(200);
     expect(t.logs.lines.filter((l) => l.msg === 'maintenance write block bypassed by an L5 user')).toHaveLength(2);
   });
 
@@ -179,7 +217,11 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     it('records the acting user and defaults blockWrites to true', async () => {
       const res = await createWindow(owner, { startsAt: at(1).toISOString(), endsAt: at(5).toISOString() }).expect(201);
       const me = await t.http.get('/auth/me').set(auth(owner));
-      expect(res.body).toMatchObject({ blockWrites: true, global: false, createdById: (me.body as { user: { id: string } }).user.id });
+      expect(res.body).toMatchObject({
+        blockWrites: true,
+        global: false,
+        createdById: (me.body as { user: { id: string } }).user.id,
+      });
     });
 
     it('enforces role levels: banner for everyone, list for L4+, changes for L5', async () => {
@@ -193,19 +235,39 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
 
     it('shows non-blocking windows on the banner without blocking writes', async () => {
       t.setNow(at(0));
-      await createWindow(owner, { startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), blockWrites: false, message: 'Printer upgrade' }).expect(201);
+      await createWindow(owner, {
+        startsAt: at(0).toISOString(),
+        endsAt: at(30).toISOString(),
+        blockWrites: false,
+        message: 'Printer upgrade',
+      }).expect(201);
       const banner = await t.http.get('/ops/maintenance/active').set(auth(waiter)).expect(200);
       expect(banner.body).toMatchObject({ windows: [{ message: 'Printer upgrade', blockWrites: false }] });
       await write(waiter).expect(201);
     });
 
     it('lists newest first, paginated, filtered by ?from&to', async () => {
-      for (let i = 0; i < 5; i++) await createWindow(owner, { startsAt: at(i * 60).toISOString(), endsAt: at(i * 60 + 30).toISOString(), message: `w${i}` }).expect(201);
+      for (let i = 0; i < 5; i++)
+        await createWindow(owner, {
+          startsAt: at(i * 60).toISOString(),
+          endsAt: at(i * 60 + 30).toISOString(),
+          message: `w${i}`,
+        }).expect(201);
       const page1 = await t.http.get('/ops/maintenance/list?page=1&pageSize=2').set(auth(manager)).expect(200);
-      expect(page1.body).toMatchObject({ page: 1, pageSize: 2, total: 5, items: [{ message: 'w4' }, { message: 'w3' }] });
+      expect(page1.body).toMatchObject({
+        page: 1,
+        pageSize: 2,
+        total: 5,
+        items: [{ message: 'w4' }, { message: 'w3' }],
+      });
       const page3 = await t.http.get('/ops/maintenance/list?page=3&pageSize=2').set(auth(manager)).expect(200);
       expect(page3.body).toMatchObject({ items: [{ message: 'w0' }] });
-      const ranged = await t.http.get(`/ops/maintenance/list?from=${encodeURIComponent(at(70).toISOString())}&to=${encodeURIComponent(at(180).toISOString())}`).set(auth(manager)).expect(200);
+      const ranged = await t.http
+        .get(
+          `/ops/maintenance/list?from=${encodeURIComponent(at(70).toISOString())}&to=${encodeURIComponent(at(180).toISOString())}`,
+        )
+        .set(auth(manager))
+        .expect(200);
       expect((ranged.body as { items: { message: string }[] }).items.map((w) => w.message)).toEqual(['w2', 'w1']);
       await t.http.get('/ops/maintenance/list?pageSize=1000').set(auth(manager)).expect(400);
       await t.http.get('/ops/maintenance/list?from=yesterday').set(auth(manager)).expect(400);
@@ -213,17 +275,37 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
 
     it('PATCH changes a window (re-validated) and end cancels a future one', async () => {
       t.setNow(at(0));
-      const res = await createWindow(owner, { startsAt: at(10).toISOString(), endsAt: at(20).toISOString() }).expect(201);
+      const res = await createWindow(owner, { startsAt: at(10).toISOString(), endsAt: at(20).toISOString() }).expect(
+        201,
+      );
       const id = (res.body as { id: string }).id;
-      await t.http.patch(`/ops/maintenance/${id}`).set(auth(owner)).send({ endsAt: at(5).toISOString() }).expect(400);
-      const patched = await t.http.patch(`/ops/maintenance/${id}`).set(auth(owner)).send({ startsAt: at(0).toISOString(), message: 'Now' }).expect(200);
-      expect(patched.body).toMatchObject({ startsAt: at(0).toISOString(), endsAt: at(20).toISOString(), message: 'Now' });
+      await t.http
+        .patch(`/ops/maintenance/${id}`)
+        .set(auth(owner))
+        .send({ endsAt: at(5).toISOString() })
+        .expect(400);
+      const patched = await t.http
+        .patch(`/ops/maintenance/${id}`)
+        .set(auth(owner))
+        .send({ startsAt: at(0).toISOString(), message: 'Now' })
+        .expect(200);
+      expect(patched.body).toMatchObject({
+        startsAt: at(0).toISOString(),
+        endsAt: at(20).toISOString(),
+        message: 'Now',
+      });
       await write(waiter).expect(503);
       const ended = await t.http.post(`/ops/maintenance/${id}/end`).set(auth(owner)).expect(200);
       expect(ended.body).toMatchObject({ endsAt: at(0).toISOString() });
       await t.http.post(`/ops/maintenance/${id}/end`).set(auth(owner)).expect(200);
-      const future = await createWindow(owner, { startsAt: at(100).toISOString(), endsAt: at(120).toISOString() }).expect(201);
-      const cancelled = await t.http.post(`/ops/maintenance/${(future.body as { id: string }).id}/end`).set(auth(owner)).expect(200);
+      const future = await createWindow(owner, {
+        startsAt: at(100).toISOString(),
+        endsAt: at(120).toISOString(),
+      }).expect(201);
+      const cancelled = await t.http
+        .post(`/ops/maintenance/${(future.body as { id: string }).id}/end`)
+        .set(auth(owner))
+        .expect(200);
       expect(cancelled.body).toMatchObject({ startsAt: at(0).toISOString(), endsAt: at(0).toISOString() });
       await t.http.patch('/ops/maintenance/does-not-exist').set(auth(owner)).send({ message: 'x' }).expect(404);
     });
@@ -235,9 +317,21 @@ describe('the write block switched off (ENABLE_WRITE_BLOCK_MIDDLEWARE=false)', (
     const t = await startTestApp({ ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false', LOG_LEVEL: 'info' });
     try {
       const owner = await t.login(DEMO.owner);
-      await t.http.post('/ops/maintenance').set({ Authorization: `Bearer ${owner}` }).send({ startsAt: new Date(Date.now() - MIN).toISOString(), endsAt: new Date(Date.now() + 30 * MIN).toISOString() }).expect(201);
-      await t.http.post('/probe/orders').set({ Authorization: `Bearer ${owner}` }).expect(201);
-      expect(t.logs.messages()).toContain('ENABLE_WRITE_BLOCK_MIDDLEWARE=false: maintenance windows will not block writes');
+      await t.http
+        .post('/ops/maintenance')
+        .set({ Authorization: `Bearer ${owner}` })
+        .send({
+          startsAt: new Date(Date.now() - MIN).toISOString(),
+          endsAt: new Date(Date.now() + 30 * MIN).toISOString(),
+        })
+        .expect(201);
+      await t.http
+        .post('/probe/orders')
+        .set({ Authorization: `Bearer ${owner}` })
+        .expect(201);
+      expect(t.logs.messages()).toContain(
+        'ENABLE_WRITE_BLOCK_MIDDLEWARE=false: maintenance windows will not block writes',
+      );
     } finally {
       await t.close();
     }

@@ -11,12 +11,17 @@ import { recordFigures } from './support/reliability';
 
 const CACHE_MS = 1_000;
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<{ value: T; ms: number }> {
+async function until<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (done(value)) return { value, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -54,12 +59,16 @@ describe('two API instances on one database', () => {
   const call = async (api: ApiProcess, method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${api.url}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
   };
-  const login = async (api: ApiProcess, email: string, password = DEMO_PASSWORD) => call(api, 'POST', '/auth/login', undefined, { email, password });
+  const login = async (api: ApiProcess, email: string, password = DEMO_PASSWORD) =>
+    call(api, 'POST', '/auth/login', undefined, { email, password });
   const tokenOf = async (api: ApiProcess, email: string) => (await login(api, email)).body?.access_token as string;
 
   it('a maintenance window created through one instance blocks writes on the other within the cache interval', async () => {
@@ -69,17 +78,26 @@ describe('two API instances on one database', () => {
     // B has cached "no window" for this org just now.
     expect((await call(b, 'PATCH', '/ops/flags/multi-write/toggle', ownerB, {})).status).toBe(200);
     const created = Date.now();
-    const window = await call(a, 'POST', '/ops/maintenance', ownerA, { startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString() });
+    const window = await call(a, 'POST', '/ops/maintenance', ownerA, {
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     expect(window.status).toBe(201);
     expect((await call(a, 'PATCH', '/ops/flags/multi-write/toggle', ownerA, {})).status).toBe(503);
-    const seen = await until(() => call(b, 'PATCH', '/ops/flags/multi-write/toggle', ownerB, {}), (r) => r.status === 503);
+    const seen = await until(
+      () => call(b, 'PATCH', '/ops/flags/multi-write/toggle', ownerB, {}),
+      (r) => r.status === 503,
+    );
     const lag = Date.now() - created;
     figures.maintenanceWindowSeenByOtherInstanceMs = lag;
     expect(seen.value.body).toMatchObject({ code: 'MAINTENANCE' });
     expect(lag).toBeLessThanOrEqual(CACHE_MS + 1_000);
     // Ended through B, writes resume on A within the interval too.
     expect((await call(b, 'POST', `/ops/maintenance/${String(window.body?.id)}/end`, ownerB)).status).toBe(200);
-    const resumed = await until(() => call(a, 'PATCH', '/ops/flags/multi-write/toggle', ownerA, {}), (r) => r.status === 200);
+    const resumed = await until(
+      () => call(a, 'PATCH', '/ops/flags/multi-write/toggle', ownerA, {}),
+      (r) => r.status === 200,
+    );
     figures.windowEndSeenByOtherInstanceMs = resumed.ms;
     expect(resumed.ms).toBeLessThanOrEqual(CACHE_MS + 1_000);
   });
@@ -88,10 +106,16 @@ describe('two API instances on one database', () => {
     const ownerA = await tokenOf(a, 'owner@demo-bistro.test');
     const waiterB = await tokenOf(b, 'waiter@demo-bistro.test');
     expect((await call(a, 'POST', '/ops/flags', ownerA, { key: 'multi-kill', active: true })).status).toBe(201);
-    await until(() => call(b, 'GET', '/ops/flags/multi-kill/evaluate', waiterB), (r) => r.body?.enabled === true);
+    await until(
+      () => call(b, 'GET', '/ops/flags/multi-kill/evaluate', waiterB),
+      (r) => r.body?.enabled === true,
+    );
     const killedAt = Date.now();
     expect((await call(a, 'POST', '/ops/flags/multi-kill/kill', ownerA, { reason: 'incident' })).status).toBe(200);
-    const off = await until(() => call(b, 'GET', '/ops/flags/multi-kill/evaluate', waiterB), (r) => r.body?.enabled === false);
+    const off = await until(
+      () => call(b, 'GET', '/ops/flags/multi-kill/evaluate', waiterB),
+      (r) => r.body?.enabled === false,
+    );
     figures.killSwitchSeenByOtherInstanceMs = Date.now() - killedAt;
     expect(off.value.body).toMatchObject({ reason: 'DISABLED' });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(CACHE_MS + 1_000);
@@ -103,7 +127,10 @@ describe('two API instances on one database', () => {
     const at = Date.now();
     expect((await call(a, 'POST', '/auth/logout', token)).status).toBe(204);
     expect((await call(a, 'GET', '/auth/me', token)).status).toBe(401);
-    await until(() => call(b, 'GET', '/auth/me', token), (r) => r.status === 401);
+    await until(
+      () => call(b, 'GET', '/auth/me', token),
+      (r) => r.status === 401,
+    );
     figures.logoutSeenByOtherInstanceMs = Date.now() - at;
     expect(Date.now() - at).toBeLessThanOrEqual(CACHE_MS + 1_000);
   });
@@ -128,10 +155,16 @@ describe('two API instances on one database', () => {
       const results = await Promise.allSettled([migrateDeploy(empty.url), migrateDeploy(empty.url)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       const prisma = createPrismaClient({ url: empty.url });
-      const rows = await prisma.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+      const rows = await prisma.$queryRaw<
+        { migration_name: string }[]
+      >`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
       await prisma.$disconnect();
       expect(rows.map((r) => r.migration_name)).toEqual(listShippedMigrations());
-      figures.concurrentDeploys = { runs: 2, migrationsAppliedOnce: rows.length, seconds: Math.round((Date.now() - started) / 100) / 10 };
+      figures.concurrentDeploys = {
+        runs: 2,
+        migrationsAppliedOnce: rows.length,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      };
     } finally {
       await empty.drop();
     }

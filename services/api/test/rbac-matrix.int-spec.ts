@@ -17,7 +17,15 @@ interface Route {
 
 /** Every /ops route with the lowest role level that may call it: the one table the matrix is generated from. */
 const ROUTES: Route[] = [
-  { method: 'post', path: '/ops/maintenance', minimum: 'L5', body: (n) => ({ startsAt: new Date(Date.now() + DAY * (n + 1)).toISOString(), endsAt: new Date(Date.now() + DAY * (n + 1) + 60_000).toISOString() }) },
+  {
+    method: 'post',
+    path: '/ops/maintenance',
+    minimum: 'L5',
+    body: (n) => ({
+      startsAt: new Date(Date.now() + DAY * (n + 1)).toISOString(),
+      endsAt: new Date(Date.now() + DAY * (n + 1) + 60_000).toISOString(),
+    }),
+  },
   { method: 'get', path: '/ops/maintenance/active', minimum: 'L1' },
   { method: 'get', path: '/ops/maintenance/list', minimum: 'L4' },
   { method: 'patch', path: '/ops/maintenance/{id}', minimum: 'L5', body: () => ({ message: 'changed' }) },
@@ -43,24 +51,48 @@ describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', 
     const org = await t.prisma.org.findUniqueOrThrow({ where: { slug: 'demo-bistro' } });
     const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 4);
     for (const level of ['L2', 'L3'] as const) {
-      await t.prisma.user.create({ data: { orgId: org.id, email: `${level.toLowerCase()}@demo-bistro.test`, firstName: level, lastName: 'User', roleLevel: level, passwordHash } });
+      await t.prisma.user.create({
+        data: {
+          orgId: org.id,
+          email: `${level.toLowerCase()}@demo-bistro.test`,
+          firstName: level,
+          lastName: 'User',
+          roleLevel: level,
+          passwordHash,
+        },
+      });
     }
     tokens.L1 = await t.login(DEMO.waiter);
     tokens.L2 = await t.login('l2@demo-bistro.test');
     tokens.L3 = await t.login('l3@demo-bistro.test');
     tokens.L4 = await t.login(DEMO.manager);
     tokens.L5 = await t.login(DEMO.owner);
-    const created = await t.http.post('/ops/maintenance').set('Authorization', `Bearer ${tokens.L5}`).send(ROUTES[0].body!(1000)).expect(201);
+    const created = await t.http
+      .post('/ops/maintenance')
+      .set('Authorization', `Bearer ${tokens.L5}`)
+      .send(ROUTES[0].body!(1000))
+      .expect(201);
     windowId = (created.body as { id: string }).id;
-    await t.http.post('/ops/flags').set('Authorization', `Bearer ${tokens.L5}`).send({ key: 'matrix-flag' }).expect(201);
+    await t.http
+      .post('/ops/flags')
+      .set('Authorization', `Bearer ${tokens.L5}`)
+      .send({ key: 'matrix-flag' })
+      .expect(201);
   });
   afterAll(async () => {
-    recordFigures('rbac-matrix', { routes: ROUTES.length, levels: LEVELS.length, cases: ROUTES.length * LEVELS.length, unauthenticatedCases: ROUTES.length });
+    recordFigures('rbac-matrix', {
+      routes: ROUTES.length,
+      levels: LEVELS.length,
+      cases: ROUTES.length * LEVELS.length,
+      unauthenticatedCases: ROUTES.length,
+    });
     await t.close();
   });
 
   it('the table lists exactly the /ops routes the API documents', async () => {
-    const doc = (await t.http.get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const documented = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/ops'))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
@@ -77,10 +109,16 @@ describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', 
         if (route.body) req = req.send(route.body(++counter));
         const res = await req;
         if (allowed) {
-          expect({ ok: res.status >= 200 && res.status < 300, body: res.status >= 300 ? res.body : undefined }).toEqual({ ok: true, body: undefined });
+          expect({ ok: res.status >= 200 && res.status < 300, body: res.status >= 300 ? res.body : undefined }).toEqual(
+            { ok: true, body: undefined },
+          );
         } else {
           expect(res.status).toBe(403);
-          expect(res.body).toMatchObject({ statusCode: 403, code: 'INSUFFICIENT_ROLE', details: { required: route.minimum, actual: level } });
+          expect(res.body).toMatchObject({
+            statusCode: 403,
+            code: 'INSUFFICIENT_ROLE',
+            details: { required: route.minimum, actual: level },
+          });
         }
       });
     }

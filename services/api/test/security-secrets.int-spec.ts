@@ -31,9 +31,17 @@ describe('secrets stay out of responses and logs', () => {
     const token = (ok.body as { access_token: string }).access_token;
     tokens.push(token);
     keep(await t.http.post('/auth/login').send({ email: DEMO.owner, password: wrongPassword }).expect(401));
-    keep(await t.http.post('/auth/login').send({ email: 'nobody@demo-bistro.test', password: wrongPassword }).expect(401));
+    keep(
+      await t.http.post('/auth/login').send({ email: 'nobody@demo-bistro.test', password: wrongPassword }).expect(401),
+    );
     keep(await t.http.post('/auth/login').send({ email: DEMO.owner, password: wrongPassword, extra: 'x' }).expect(400));
-    keep(await t.http.post('/auth/login').set('Content-Type', 'application/json').send(`{"email":"${DEMO.owner}","password":"${wrongPassword}"`).expect(400));
+    keep(
+      await t.http
+        .post('/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"email":"${DEMO.owner}","password":"${wrongPassword}"`)
+        .expect(400),
+    );
     const auth = { Authorization: `Bearer ${token}` };
     for (const [method, path, body] of [
       ['get', '/auth/me', undefined],
@@ -61,7 +69,10 @@ describe('secrets stay out of responses and logs', () => {
     keep(await t.http.patch('/ops/flags/secret-sweep/toggle').set(auth).send({}).expect(503));
     await t.prisma.$executeRawUnsafe('ALTER TABLE flag_audits_away RENAME TO flag_audits');
     // Tokens that fail, and the logout paths.
-    const second = (keep(await t.http.post('/auth/login').send({ email: DEMO.manager, password: DEMO_PASSWORD }).expect(200)).body as { access_token: string }).access_token;
+    const second = (
+      keep(await t.http.post('/auth/login').send({ email: DEMO.manager, password: DEMO_PASSWORD }).expect(200))
+        .body as { access_token: string }
+    ).access_token;
     tokens.push(second);
     keep(await t.http.get('/auth/me').set('Authorization', `Bearer ${second}x`).expect(401));
     keep(await t.http.post('/auth/logout').set('Authorization', `Bearer ${second}`).expect(204));
@@ -84,7 +95,9 @@ describe('secrets stay out of responses and logs', () => {
     const leaks: string[] = [];
     for (const [what, secret] of Object.entries(secrets)) {
       // Login responses carry their own access token by design: that is the only allowed place.
-      const bodiesExceptOwnToken = bodies.filter((b) => !(what.startsWith('access token') || what.startsWith('the signature')) || !b.includes('"access_token"'));
+      const bodiesExceptOwnToken = bodies.filter(
+        (b) => !(what.startsWith('access token') || what.startsWith('the signature')) || !b.includes('"access_token"'),
+      );
       if (bodiesExceptOwnToken.some((b) => b.includes(secret))) leaks.push(`${what} in a response`);
       if (logText.includes(secret)) leaks.push(`${what} in the logs`);
     }
@@ -93,7 +106,12 @@ describe('secrets stay out of responses and logs', () => {
       if (/passwordHash|password_hash/.test(body)) leaks.push('a password hash field in a response');
     }
     if (/"authorization":"Bearer/i.test(logText)) leaks.push('an Authorization header in the logs');
-    recordFigures('security-secrets', { responsesChecked: responses, logLinesChecked: t.logs.lines.length, secretsChecked: Object.keys(secrets).length, leaks: leaks.length });
+    recordFigures('security-secrets', {
+      responsesChecked: responses,
+      logLinesChecked: t.logs.lines.length,
+      secretsChecked: Object.keys(secrets).length,
+      leaks: leaks.length,
+    });
     expect(leaks).toEqual([]);
   });
 });

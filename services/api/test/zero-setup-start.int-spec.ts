@@ -19,9 +19,20 @@ interface Started {
 }
 
 function start(dataDir: string, port: number): Started {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHEFCLOUD_DATA_DIR: dataDir, PORT: String(port), BCRYPT_COST: '4', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHEFCLOUD_DATA_DIR: dataDir,
+    PORT: String(port),
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+  };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -34,21 +34,39 @@ async function main(): Promise<number> {
   try {
     rows = await readAppliedMigrations(url);
   } catch (error) {
-    process.stderr.write(`[db:check] cannot read ${redact(url)}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `[db:check] cannot read ${redact(url)}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 2;
   }
   const state = compareMigrations(shipped, rows);
-  const out: string[] = [`database: ${redact(url)}`, `this build ships ${shipped.length} migration(s); schema ${state.state}`, '', 'applied:'];
+  const out: string[] = [
+    `database: ${redact(url)}`,
+    `this build ships ${shipped.length} migration(s); schema ${state.state}`,
+    '',
+    'applied:',
+  ];
   out.push(...(state.applied.length ? state.applied.map((n) => `  ✓ ${n}`) : ['  (none)']));
-  if (state.unknown.length) out.push('', 'applied but not in this build (database ahead of the code):', ...state.unknown.map((n) => `  ? ${n}`));
+  if (state.unknown.length)
+    out.push(
+      '',
+      'applied but not in this build (database ahead of the code):',
+      ...state.unknown.map((n) => `  ? ${n}`),
+    );
   out.push('', 'pending:');
   let lintFailed = false;
   if (!state.pending.length) out.push('  (none) — `npm run db:deploy` has nothing to do');
   for (const name of state.pending) {
     const file = path.join(dir, name, 'migration.sql');
     const lint = lintMigrationFiles([file]);
-    const verdict = lint.excluded.length ? 'lint: baseline (excluded in .squawk.toml)' : lint.ok ? 'lint: ok' : `lint: FAIL (${lint.violations.length})`;
-    out.push(`  • ${name}${state.failed.includes(name) ? '  [FAILED earlier: run `prisma migrate resolve` first]' : ''}  ${verdict}`);
+    const verdict = lint.excluded.length
+      ? 'lint: baseline (excluded in .squawk.toml)'
+      : lint.ok
+        ? 'lint: ok'
+        : `lint: FAIL (${lint.violations.length})`;
+    out.push(
+      `  • ${name}${state.failed.includes(name) ? '  [FAILED earlier: run `prisma migrate resolve` first]' : ''}  ${verdict}`,
+    );
     for (const v of lint.violations) out.push(`      line ${v.line}: ${v.rule}: ${v.message}`);
     if (!lint.ok) lintFailed = true;
   }

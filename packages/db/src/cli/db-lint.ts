@@ -13,7 +13,9 @@ const result = lintMigrationFiles(files);
 const relative = (file: string) => path.relative(process.cwd(), file);
 
 for (const v of result.violations) {
-  process.stdout.write(`${relative(v.file)}:${v.line}: ${v.rule}: ${v.message}${v.help ? `\n    help: ${v.help}` : ''}\n`);
+  process.stdout.write(
+    `${relative(v.file)}:${v.line}: ${v.rule}: ${v.message}${v.help ? `\n    help: ${v.help}` : ''}\n`,
+  );
 }
 const checked = files.length - result.excluded.length;
 process.stdout.write(

@@ -81,14 +81,19 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
     onLog: (message: unknown) => options.onLog?.(String(message)),
     onError: (message: unknown) => options.onLog?.(String(message)),
-    postgresFlags: ['-c', 'max_connections=200', ...(options.fast ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : [])],
+    postgresFlags: [
+      '-c',
+      'max_connections=200',
+      ...(options.fast ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : []),
+    ],
   });
   if (options.exitOnSignals === false) detachSignalHooks();
   if (!initialised) await pg.initialise();
   await pg.start();
 
   const encode = encodeURIComponent;
-  const urlFor = (database: string) => `postgresql://${encode(user)}:${encode(password)}@127.0.0.1:${port}/${encode(database)}`;
+  const urlFor = (database: string) =>
+    `postgresql://${encode(user)}:${encode(password)}@127.0.0.1:${port}/${encode(database)}`;
   return {
     adminUrl: urlFor('postgres'),
     urlFor,

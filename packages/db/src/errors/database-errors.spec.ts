@@ -2,15 +2,24 @@ import { isDatabaseUnavailableError, isMissingTableError, missingTableName, pris
 
 /** Shapes as they reach application code (see the module comment). */
 function prismaKnownError(code: string, message: string, meta?: Record<string, unknown>) {
-  return Object.assign(new Error(message), { name: 'PrismaClientKnownRequestError', code, meta, clientVersion: '7.10.0' });
+  return Object.assign(new Error(message), {
+    name: 'PrismaClientKnownRequestError',
+    code,
+    meta,
+    clientVersion: '7.10.0',
+  });
 }
 
 describe('isMissingTableError', () => {
   it('recognises Prisma P2021 from a model query', () => {
-    const err = prismaKnownError('P2021', 'The table `public.maintenance_windows` does not exist in the current database.', {
-      modelName: 'MaintenanceWindow',
-      table: 'public.maintenance_windows',
-    });
+    const err = prismaKnownError(
+      'P2021',
+      'The table `public.maintenance_windows` does not exist in the current database.',
+      {
+        modelName: 'MaintenanceWindow',
+        table: 'public.maintenance_windows',
+      },
+    );
     expect(isMissingTableError(err)).toBe(true);
     expect(isMissingTableError(err, 'maintenance_windows')).toBe(true);
     expect(isMissingTableError(err, 'feature_flags')).toBe(false);
@@ -28,16 +37,24 @@ describe('isMissingTableError', () => {
   });
 
   it('recognises a raw-query P2010 whose meta carries the PostgreSQL code', () => {
-    const err = prismaKnownError('P2010', 'Raw query failed. Code: `42P01`. Message: `relation "maintenance_windows" does not exist`', {
-      code: '42P01',
-      message: 'relation "maintenance_windows" does not exist',
-    });
+    const err = prismaKnownError(
+      'P2010',
+      'Raw query failed. Code: `42P01`. Message: `relation "maintenance_windows" does not exist`',
+      {
+        code: '42P01',
+        message: 'relation "maintenance_windows" does not exist',
+      },
+    );
     expect(isMissingTableError(err, 'maintenance_windows')).toBe(true);
   });
 
   it('recognises the message alone (schema-qualified names too)', () => {
-    expect(isMissingTableError(new Error('relation "public.maintenance_windows" does not exist'), 'maintenance_windows')).toBe(true);
-    expect(isMissingTableError(new Error('The table `maintenance_windows` does not exist in the current database.'))).toBe(true);
+    expect(
+      isMissingTableError(new Error('relation "public.maintenance_windows" does not exist'), 'maintenance_windows'),
+    ).toBe(true);
+    expect(
+      isMissingTableError(new Error('The table `maintenance_windows` does not exist in the current database.')),
+    ).toBe(true);
   });
 
   it('follows cause chains', () => {
@@ -59,7 +76,10 @@ describe('isDatabaseUnavailableError', () => {
     ['pool timeout P2024', prismaKnownError('P2024', 'Timed out fetching a new connection from the connection pool')],
     ['socket refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['adapter kind', Object.assign(new Error('x'), { cause: { kind: 'DatabaseNotReachable' } })],
-    ['admin shutdown', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    [
+      'admin shutdown',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
     ['pg connect timeout', new Error('timeout exceeded when trying to connect')],
     ['initialisation', Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' })],
   ])('recognises %s', (_label, err) => {

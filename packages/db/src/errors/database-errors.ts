@@ -68,7 +68,13 @@ export function isMissingTableError(err: unknown, table?: string): boolean {
   for (const e of errorChain(err)) {
     const code = text(e.code) || text(e.originalCode);
     const message = text(e.message);
-    if (code === 'P2021' || code === '42P01' || e.kind === 'TableDoesNotExist' || MISSING_RELATION.test(message) || MISSING_TABLE_PRISMA.test(message)) {
+    if (
+      code === 'P2021' ||
+      code === '42P01' ||
+      e.kind === 'TableDoesNotExist' ||
+      MISSING_RELATION.test(message) ||
+      MISSING_TABLE_PRISMA.test(message)
+    ) {
       matched = true;
       break;
     }
@@ -106,9 +112,17 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'DatabaseUnavailable', 'SocketTimeout', 'ConnectionClosed', 'TooManyConnections', 'TransactionAlreadyClosed']);
+const CONNECTION_KINDS = new Set([
+  'DatabaseNotReachable',
+  'DatabaseUnavailable',
+  'SocketTimeout',
+  'ConnectionClosed',
+  'TooManyConnections',
+  'TransactionAlreadyClosed',
+]);
 
-const CONNECTION_MESSAGES = /(connection terminated|connect ECONNREFUSED|connection refused|can't reach database server|timeout exceeded when trying to connect|Connection terminated unexpectedly|the database system is (shutting down|starting up)|terminating connection due to administrator command|Client has encountered a connection error)/i;
+const CONNECTION_MESSAGES =
+  /(connection terminated|connect ECONNREFUSED|connection refused|can't reach database server|timeout exceeded when trying to connect|Connection terminated unexpectedly|the database system is (shutting down|starting up)|terminating connection due to administrator command|Client has encountered a connection error)/i;
 
 /** True when `err` means the database cannot be reached right now (HTTP 503, not 500). */
 export function isDatabaseUnavailableError(err: unknown): boolean {

@@ -14,12 +14,20 @@ export async function readAppliedMigrations(url: string): Promise<AppliedMigrati
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
-    const exists = await client.query<{ present: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present");
-    if (!exists.rows[0]?.present) return [];
-    const result = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at',
+    const exists = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present",
     );
-    return result.rows.map((row) => ({ name: row.migration_name, finishedAt: row.finished_at, rolledBackAt: row.rolled_back_at }));
+    if (!exists.rows[0]?.present) return [];
+    const result = await client.query<{
+      migration_name: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at');
+    return result.rows.map((row) => ({
+      name: row.migration_name,
+      finishedAt: row.finished_at,
+      rolledBackAt: row.rolled_back_at,
+    }));
   } finally {
     await client.end();
   }

@@ -26,7 +26,14 @@ function squawkBinary(): string {
 
 /** Glob-ish match of squawk's excluded_paths patterns (`*` only), as squawk applies them. */
 function excludedBy(patterns: string[], file: string): boolean {
-  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(file));
+  return patterns.some((pattern) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(file),
+  );
 }
 
 function excludedPatterns(configText: string): string[] {
@@ -39,7 +46,9 @@ export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_
   if (files.length === 0) return { ok: true, violations: [], excluded: [] };
   const patterns = excludedPatterns(fs.readFileSync(configPath, 'utf8'));
   const excluded = files.filter((f) => excludedBy(patterns, f));
-  const result = spawnSync(process.execPath, [squawkBinary(), '--config', configPath, '--reporter', 'json', ...files], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [squawkBinary(), '--config', configPath, '--reporter', 'json', ...files], {
+    encoding: 'utf8',
+  });
   if (result.error) throw result.error;
   const out = result.stdout.trim();
   let parsed: { file: string; line: number; rule_name: string; message: string; help: string | null }[] = [];
@@ -48,7 +57,14 @@ export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_
   } catch {
     throw new Error(`squawk failed (exit ${result.status}): ${out}\n${result.stderr}`);
   }
-  const violations = parsed.map((v) => ({ file: v.file, line: v.line, rule: v.rule_name, message: v.message, help: v.help }));
-  if (result.status !== 0 && violations.length === 0) throw new Error(`squawk failed (exit ${result.status}): ${result.stderr || out}`);
+  const violations = parsed.map((v) => ({
+    file: v.file,
+    line: v.line,
+    rule: v.rule_name,
+    message: v.message,
+    help: v.help,
+  }));
+  if (result.status !== 0 && violations.length === 0)
+    throw new Error(`squawk failed (exit ${result.status}): ${result.stderr || out}`);
   return { ok: violations.length === 0, violations, excluded };
 }

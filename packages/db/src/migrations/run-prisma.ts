@@ -11,7 +11,11 @@ export interface PrismaRunResult {
  * Run the Prisma CLI of @chefcloud/db (through scripts/prisma.mjs, so with the same engine
  * choice as `npm run db:*`) against `databaseUrl`, capturing its output.
  */
-export function runPrisma(args: string[], databaseUrl: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<PrismaRunResult> {
+export function runPrisma(
+  args: string[],
+  databaseUrl: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<PrismaRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PRISMA_SCRIPT, ...args], {
       cwd: DB_PACKAGE_DIR,

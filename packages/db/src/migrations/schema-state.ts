@@ -17,7 +17,11 @@ export interface SchemaState {
 /** Compare `_prisma_migrations` rows with the shipped list. Rolled-back rows do not count. */
 export function compareMigrations(shipped: string[], rows: AppliedMigration[]): SchemaState {
   const done = new Set(rows.filter((r) => r.finishedAt !== null && r.rolledBackAt === null).map((r) => r.name));
-  const failed = [...new Set(rows.filter((r) => r.finishedAt === null && r.rolledBackAt === null && !done.has(r.name)).map((r) => r.name))];
+  const failed = [
+    ...new Set(
+      rows.filter((r) => r.finishedAt === null && r.rolledBackAt === null && !done.has(r.name)).map((r) => r.name),
+    ),
+  ];
   const shippedSet = new Set(shipped);
   const applied = shipped.filter((name) => done.has(name));
   const pending = shipped.filter((name) => !done.has(name));

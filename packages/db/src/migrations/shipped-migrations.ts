@@ -25,8 +25,14 @@ export function migrationCreatingTable(table: string, dir: string = MIGRATIONS_D
   const cacheKey = `${dir}\0${table}`;
   const cached = creatorCache.get(cacheKey);
   if (cached !== undefined) return cached;
-  const pattern = new RegExp(`CREATE TABLE (IF NOT EXISTS )?("?public"?\\.)?"?${table.replace(/[^\w]/g, '')}"?\\s*\\(`, 'i');
-  const found = listShippedMigrations(dir).find((name) => pattern.test(fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8'))) ?? null;
+  const pattern = new RegExp(
+    `CREATE TABLE (IF NOT EXISTS )?("?public"?\\.)?"?${table.replace(/[^\w]/g, '')}"?\\s*\\(`,
+    'i',
+  );
+  const found =
+    listShippedMigrations(dir).find((name) =>
+      pattern.test(fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')),
+    ) ?? null;
   creatorCache.set(cacheKey, found);
   return found;
 }

@@ -41,7 +41,10 @@ export interface SeedResult {
  * Demo data for a fresh database: two orgs and four users. Does nothing when any user
  * exists, so it is safe to run on every start; refuses in production.
  */
-export async function seedDemoData(prisma: PrismaClient, options: { bcryptCost?: number; nodeEnv?: string } = {}): Promise<SeedResult> {
+export async function seedDemoData(
+  prisma: PrismaClient,
+  options: { bcryptCost?: number; nodeEnv?: string } = {},
+): Promise<SeedResult> {
   if ((options.nodeEnv ?? process.env.NODE_ENV) === 'production') {
     return { seeded: false, reason: 'NODE_ENV=production: demo data is never seeded in production', users: [] };
   }

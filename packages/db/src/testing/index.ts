@@ -5,7 +5,13 @@
  */
 export { chooseProvider, type ProviderChoice, type ProviderName } from './provider-choice';
 export { isDockerAvailable } from './docker-probe';
-export { startTestDatabaseServer, databaseUrl, withAdmin, quoteIdent, type TestDatabaseServer } from './test-database-server';
+export {
+  startTestDatabaseServer,
+  databaseUrl,
+  withAdmin,
+  quoteIdent,
+  type TestDatabaseServer,
+} from './test-database-server';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, TEST_TEMPLATE_ENV, type TestDatabase } from './test-database';
 export { jestGlobalSetup, jestGlobalTeardown } from './jest-global';
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from '../embedded/embedded-database';

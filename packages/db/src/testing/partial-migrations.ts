@@ -15,7 +15,8 @@ export function migrationsBefore(migration: string): string {
   if (index < 0) throw new Error(`no shipped migration named ${migration}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-migrations-'));
   fs.copyFileSync(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(dir, 'migration_lock.toml'));
-  for (const name of shipped.slice(0, index)) fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
+  for (const name of shipped.slice(0, index))
+    fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
   return dir;
 }
 
@@ -24,7 +25,10 @@ export async function migrateDeployBefore(databaseUrl: string, migration: string
   const dir = migrationsBefore(migration);
   try {
     const result = await runPrisma(['migrate', 'deploy'], databaseUrl, { CHEFCLOUD_MIGRATIONS_DIR: dir });
-    if (result.code !== 0) throw new Error(`partial prisma migrate deploy failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(
+        `partial prisma migrate deploy failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+      );
     return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -19,8 +19,10 @@ export function chooseProvider(env: NodeJS.ProcessEnv, dockerAvailable: boolean)
     if (forced !== 'url' && forced !== 'testcontainers' && forced !== 'embedded') {
       throw new Error(`TEST_DATABASE_PROVIDER must be url, testcontainers or embedded (got "${forced}")`);
     }
-    if (forced === 'url' && !env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_PROVIDER=url needs TEST_DATABASE_URL');
-    if (forced === 'testcontainers' && !dockerAvailable) throw new Error('TEST_DATABASE_PROVIDER=testcontainers but no Docker engine answers');
+    if (forced === 'url' && !env.TEST_DATABASE_URL)
+      throw new Error('TEST_DATABASE_PROVIDER=url needs TEST_DATABASE_URL');
+    if (forced === 'testcontainers' && !dockerAvailable)
+      throw new Error('TEST_DATABASE_PROVIDER=testcontainers but no Docker engine answers');
     return { provider: forced, reason: 'forced by TEST_DATABASE_PROVIDER' };
   }
   if (env.TEST_DATABASE_URL) return { provider: 'url', reason: 'TEST_DATABASE_URL is set' };

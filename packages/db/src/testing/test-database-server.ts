@@ -45,7 +45,10 @@ async function startServer(provider: ProviderName): Promise<{ adminUrl: string; 
   if (provider === 'testcontainers') {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer(process.env.TEST_POSTGRES_IMAGE ?? 'postgres:17-alpine').start();
-    return { adminUrl: databaseUrl(container.getConnectionUri(), 'postgres'), stop: async () => void (await container.stop()) };
+    return {
+      adminUrl: databaseUrl(container.getConnectionUri(), 'postgres'),
+      stop: async () => void (await container.stop()),
+    };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-test-pg-'));
   // As root, PostgreSQL runs as an unprivileged user that must be able to reach its data directory.
@@ -64,7 +67,9 @@ async function startServer(provider: ProviderName): Promise<{ adminUrl: string; 
  * Start (or connect to) the test PostgreSQL and build the template database with the real
  * `prisma migrate deploy`. Every test file then clones the template (createTestDatabase).
  */
-export async function startTestDatabaseServer(log: (line: string) => void = (line) => console.log(line)): Promise<TestDatabaseServer> {
+export async function startTestDatabaseServer(
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<TestDatabaseServer> {
   const choice = chooseProvider(process.env, process.env.TEST_DATABASE_URL ? false : await isDockerAvailable());
   log(`[test-db] provider: ${choice.provider} (${choice.reason})`);
   const started = Date.now();
@@ -79,7 +84,9 @@ export async function startTestDatabaseServer(log: (line: string) => void = (lin
     adminUrl: server.adminUrl,
     templateDatabase,
     stop: async () => {
-      await withAdmin(server.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(templateDatabase)} WITH (FORCE)`)).catch(() => {});
+      await withAdmin(server.adminUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${quoteIdent(templateDatabase)} WITH (FORCE)`),
+      ).catch(() => {});
       await server.stop();
     },
   };

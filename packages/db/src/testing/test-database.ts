@@ -16,7 +16,9 @@ function serverFromEnv(): { adminUrl: string; template: string } {
   const adminUrl = process.env[TEST_ADMIN_URL_ENV];
   const template = process.env[TEST_TEMPLATE_ENV];
   if (!adminUrl || !template) {
-    throw new Error(`${TEST_ADMIN_URL_ENV}/${TEST_TEMPLATE_ENV} are not set: run integration tests through their Jest config (global setup starts the database).`);
+    throw new Error(
+      `${TEST_ADMIN_URL_ENV}/${TEST_TEMPLATE_ENV} are not set: run integration tests through their Jest config (global setup starts the database).`,
+    );
   }
   return { adminUrl, template };
 }
@@ -32,7 +34,9 @@ export async function createTestDatabase(options: { empty?: boolean; prefix?: st
   // Cloning needs the template to have no other sessions; retry briefly if one lingers.
   for (let attempt = 0; ; attempt++) {
     try {
-      await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(source)}`));
+      await withAdmin(adminUrl, (client) =>
+        client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(source)}`),
+      );
       break;
     } catch (error) {
       if (attempt >= 20 || !/being accessed by other users/.test(String((error as Error).message))) throw error;
@@ -43,6 +47,9 @@ export async function createTestDatabase(options: { empty?: boolean; prefix?: st
     name,
     url: databaseUrl(adminUrl, name),
     adminUrl,
-    drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }

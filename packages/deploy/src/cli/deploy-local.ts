@@ -35,7 +35,8 @@ function parse(argv: string[]) {
         break;
       case '--health-timeout':
         options.healthTimeoutMs = Number(value) * 1000;
-        if (!Number.isFinite(options.healthTimeoutMs) || options.healthTimeoutMs <= 0) throw new Error('--health-timeout needs seconds, e.g. --health-timeout=30');
+        if (!Number.isFinite(options.healthTimeoutMs) || options.healthTimeoutMs <= 0)
+          throw new Error('--health-timeout needs seconds, e.g. --health-timeout=30');
         break;
       case '--service':
         options.serviceName = value;
@@ -60,11 +61,14 @@ try {
 }
 deployLocal(options).then(
   (result) => {
-    if (!result.ok) process.stdout.write(`[deploy:local] DEPLOY FAILED in phase: ${result.failedPhase ?? 'shutdown'}\n`);
+    if (!result.ok)
+      process.stdout.write(`[deploy:local] DEPLOY FAILED in phase: ${result.failedPhase ?? 'shutdown'}\n`);
     process.exit(result.ok ? 0 : 1);
   },
   (error: unknown) => {
-    process.stderr.write(`[deploy:local] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `[deploy:local] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -24,12 +24,22 @@ import { LoginDto } from './dto/login.dto';
 const unauthorized = {
   type: ErrorEnvelopeDto,
   description: 'Missing, invalid, expired or revoked token',
-  example: { statusCode: 401, code: 'UNAUTHORIZED', message: 'The access token is invalid', requestId: '5f0c7c1e-4f7e-4a59-9a3b-0f2d7f6f1c11' },
+  example: {
+    statusCode: 401,
+    code: 'UNAUTHORIZED',
+    message: 'The access token is invalid',
+    requestId: '5f0c7c1e-4f7e-4a59-9a3b-0f2d7f6f1c11',
+  },
 };
 const unavailable = {
   type: ErrorEnvelopeDto,
   description: 'Database unavailable (Retry-After set)',
-  example: { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; retry shortly.', requestId: '5f0c7c1e-4f7e-4a59-9a3b-0f2d7f6f1c11' },
+  example: {
+    statusCode: 503,
+    code: 'DATABASE_UNAVAILABLE',
+    message: 'The database is unavailable; retry shortly.',
+    requestId: '5f0c7c1e-4f7e-4a59-9a3b-0f2d7f6f1c11',
+  },
 };
 
 @ApiTags('auth')
@@ -42,12 +52,25 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token and opens a session' })
-  @ApiBody({ type: LoginDto, examples: { demoOwner: { value: { email: 'owner@demo-bistro.test', password: 'ChefCloud-demo-2025', platform: 'WEB_BACKOFFICE' } } } })
+  @ApiBody({
+    type: LoginDto,
+    examples: {
+      demoOwner: {
+        value: { email: 'owner@demo-bistro.test', password: 'ChefCloud-demo-2025', platform: 'WEB_BACKOFFICE' },
+      },
+    },
+  })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({
     type: ErrorEnvelopeDto,
     description: 'Invalid body; `details` lists each field',
-    example: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'Request validation failed: email', requestId: 'r-1', details: [{ field: 'email', errors: ['email must be a valid email address'] }] },
+    example: {
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'Request validation failed: email',
+      requestId: 'r-1',
+      details: [{ field: 'email', errors: ['email must be a valid email address'] }],
+    },
   })
   @ApiUnauthorizedResponse({
     type: ErrorEnvelopeDto,
@@ -57,11 +80,20 @@ export class AuthController {
   @ApiTooManyRequestsResponse({
     type: ErrorEnvelopeDto,
     description: 'Too many attempts from this IP or for this account; see Retry-After',
-    example: { statusCode: 429, code: 'TOO_MANY_ATTEMPTS', message: 'Too many login attempts; try again later.', requestId: 'r-1', retryAfterSeconds: 42 },
+    example: {
+      statusCode: 429,
+      code: 'TOO_MANY_ATTEMPTS',
+      message: 'Too many login attempts; try again later.',
+      requestId: 'r-1',
+      retryAfterSeconds: 42,
+    },
   })
   @ApiServiceUnavailableResponse(unavailable)
   login(@Body() body: LoginDto, @Req() req: Request): Promise<LoginResponseDto> {
-    return this.auth.login(body, { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.get('user-agent') });
+    return this.auth.login(body, {
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      userAgent: req.get('user-agent'),
+    });
   }
 
   @Get('me')

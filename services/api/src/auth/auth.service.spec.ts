@@ -26,16 +26,25 @@ const user: User = {
 };
 
 function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
-  const users = { findByEmail: jest.fn().mockResolvedValue(overrides.user === undefined ? user : overrides.user), findById: jest.fn().mockResolvedValue(user) };
+  const users = {
+    findByEmail: jest.fn().mockResolvedValue(overrides.user === undefined ? user : overrides.user),
+    findById: jest.fn().mockResolvedValue(user),
+  };
   const sessions = {
-    create: jest.fn((input: { expiresAt: Date; platform: string }) => Promise.resolve({ id: 's1', jti: 'j1', platform: input.platform, expiresAt: input.expiresAt } as Session)),
+    create: jest.fn((input: { expiresAt: Date; platform: string }) =>
+      Promise.resolve({ id: 's1', jti: 'j1', platform: input.platform, expiresAt: input.expiresAt } as Session),
+    ),
     revoke: jest.fn().mockResolvedValue(true),
     revokeAllForUser: jest.fn().mockResolvedValue(4),
     listActive: jest.fn().mockResolvedValue([]),
   };
   const validator = { forget: jest.fn(), forgetUser: jest.fn() };
   const hasher = { verifyOrDummy: jest.fn().mockResolvedValue(overrides.passwordOk ?? true) };
-  const throttle = { beforeAttempt: jest.fn().mockResolvedValue({ accountHasFailures: true }), recordFailure: jest.fn().mockResolvedValue(undefined), recordSuccess: jest.fn().mockResolvedValue(undefined) };
+  const throttle = {
+    beforeAttempt: jest.fn().mockResolvedValue({ accountHasFailures: true }),
+    recordFailure: jest.fn().mockResolvedValue(undefined),
+    recordSuccess: jest.fn().mockResolvedValue(undefined),
+  };
   const jwt = new JwtService({ secret: 's'.repeat(40) });
   const service = new AuthService(
     users as unknown as UsersRepository,
@@ -57,19 +66,41 @@ describe('AuthService.login', () => {
     const { service, sessions, jwt, throttle } = setup();
     const result = await service.login({ email: ' Manager@Demo-Bistro.test ', password: 'pw' }, ctx);
     expect(throttle.beforeAttempt).toHaveBeenCalledWith('203.0.113.5', 'manager@demo-bistro.test');
-    expect(sessions.create).toHaveBeenCalledWith({ userId: 'u1', orgId: 'o1', platform: 'WEB_BACKOFFICE', expiresAt: new Date(NOW.getTime() + 100_000), ip: '203.0.113.5', userAgent: 'jest' });
-    expect(result).toMatchObject({ token_type: 'Bearer', expires_in: 100, user: { id: 'u1', roleLevel: 'L4', orgId: 'o1', branchId: 'b1' }, session: { id: 's1' } });
+    expect(sessions.create).toHaveBeenCalledWith({
+      userId: 'u1',
+      orgId: 'o1',
+      platform: 'WEB_BACKOFFICE',
+      expiresAt: new Date(NOW.getTime() + 100_000),
+      ip: '203.0.113.5',
+      userAgent: 'jest',
+    });
+    expect(result).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 100,
+      user: { id: 'u1', roleLevel: 'L4', orgId: 'o1', branchId: 'b1' },
+      session: { id: 's1' },
+    });
     expect(result.user).not.toHaveProperty('passwordHash');
-    const claims = jwt.verify<Record<string, unknown>>(result.access_token, { algorithms: ['HS256'], audience: 'chefcloud', issuer: 'chefcloud-api' });
+    const claims = jwt.verify<Record<string, unknown>>(result.access_token, {
+      algorithms: ['HS256'],
+      audience: 'chefcloud',
+      issuer: 'chefcloud-api',
+    });
     expect(claims).toMatchObject({ sub: 'u1', orgId: 'o1', roleLevel: 'L4', sid: 's1', sv: 3, jti: 'j1' });
     expect(throttle.recordSuccess).toHaveBeenCalledWith('manager@demo-bistro.test', true);
   });
 
   it('uses the device lifetime for POS and KDS sessions', async () => {
     const { service } = setup();
-    await expect(service.login({ email: user.email, password: 'pw', platform: 'POS_DESKTOP' }, ctx)).resolves.toMatchObject({ expires_in: 200 });
-    await expect(service.login({ email: user.email, password: 'pw', platform: 'KDS_SCREEN' }, ctx)).resolves.toMatchObject({ expires_in: 200 });
-    await expect(service.login({ email: user.email, password: 'pw', platform: 'MOBILE_APP' }, ctx)).resolves.toMatchObject({ expires_in: 100 });
+    await expect(
+      service.login({ email: user.email, password: 'pw', platform: 'POS_DESKTOP' }, ctx),
+    ).resolves.toMatchObject({ expires_in: 200 });
+    await expect(
+      service.login({ email: user.email, password: 'pw', platform: 'KDS_SCREEN' }, ctx),
+    ).resolves.toMatchObject({ expires_in: 200 });
+    await expect(
+      service.login({ email: user.email, password: 'pw', platform: 'MOBILE_APP' }, ctx),
+    ).resolves.toMatchObject({ expires_in: 100 });
   });
 
   it.each([
@@ -81,7 +112,11 @@ describe('AuthService.login', () => {
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiException);
     expect((error as ApiException).getStatus()).toBe(401);
-    expect((error as ApiException).getResponse()).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'Invalid email or password' });
+    expect((error as ApiException).getResponse()).toEqual({
+      statusCode: 401,
+      code: 'INVALID_CREDENTIALS',
+      message: 'Invalid email or password',
+    });
     expect(hasher.verifyOrDummy).toHaveBeenCalledTimes(1);
     expect(throttle.recordFailure).toHaveBeenCalledWith(user.email);
     expect(sessions.create).not.toHaveBeenCalled();
@@ -102,7 +137,16 @@ describe('AuthService.login', () => {
 });
 
 describe('AuthService sessions', () => {
-  const auth: AuthUser = { userId: 'u1', email: user.email, orgId: 'o1', branchId: 'b1', roleLevel: 'L4', sessionId: 's1', platform: 'WEB_BACKOFFICE', sessionExpiresAt: NOW };
+  const auth: AuthUser = {
+    userId: 'u1',
+    email: user.email,
+    orgId: 'o1',
+    branchId: 'b1',
+    roleLevel: 'L4',
+    sessionId: 's1',
+    platform: 'WEB_BACKOFFICE',
+    sessionExpiresAt: NOW,
+  };
 
   it('logout revokes the session and evicts it from the cache', async () => {
     const { service, sessions, validator } = setup();

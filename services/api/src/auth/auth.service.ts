@@ -4,7 +4,14 @@ import type { User } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api-exception';
 import { UsersRepository } from '../users/users.repository';
-import { DEVICE_PLATFORMS, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenClaims, type AuthUser, type Platform } from './auth.types';
+import {
+  DEVICE_PLATFORMS,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  type AccessTokenClaims,
+  type AuthUser,
+  type Platform,
+} from './auth.types';
 import type { ActiveSessionDto, AuthUserDto, LoginResponseDto, MeResponseDto } from './dto/auth-responses.dto';
 import { PasswordHasher } from './passwords/password-hasher';
 import { Clock } from '../common/clock/clock';
@@ -58,7 +65,9 @@ export class AuthService {
     await this.throttle.recordSuccess(email, accountHasFailures);
 
     const platform = input.platform ?? 'WEB_BACKOFFICE';
-    const ttlSeconds = DEVICE_PLATFORMS.includes(platform) ? this.config.jwt.deviceTtlSeconds : this.config.jwt.ttlSeconds;
+    const ttlSeconds = DEVICE_PLATFORMS.includes(platform)
+      ? this.config.jwt.deviceTtlSeconds
+      : this.config.jwt.ttlSeconds;
     const now = this.clock.now();
     const session = await this.sessions.create({
       userId: user.id,
@@ -68,8 +77,20 @@ export class AuthService {
       ip: ctx.ip,
       userAgent: ctx.userAgent,
     });
-    const claims: AccessTokenClaims = { sub: user.id, orgId: user.orgId, roleLevel: user.roleLevel, sid: session.id, sv: user.sessionVersion, jti: session.jti };
-    const accessToken = await this.jwt.signAsync(claims, { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+    const claims: AccessTokenClaims = {
+      sub: user.id,
+      orgId: user.orgId,
+      roleLevel: user.roleLevel,
+      sid: session.id,
+      sv: user.sessionVersion,
+      jti: session.jti,
+    };
+    const accessToken = await this.jwt.signAsync(claims, {
+      algorithm: 'HS256',
+      expiresIn: ttlSeconds,
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+    });
     return {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -82,7 +103,10 @@ export class AuthService {
   async me(auth: AuthUser): Promise<MeResponseDto> {
     const user = await this.users.findById(auth.userId);
     if (!user) throw new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again');
-    return { user: toUserDto(user), session: { id: auth.sessionId, platform: auth.platform, expiresAt: auth.sessionExpiresAt } };
+    return {
+      user: toUserDto(user),
+      session: { id: auth.sessionId, platform: auth.platform, expiresAt: auth.sessionExpiresAt },
+    };
   }
 
   async logout(auth: AuthUser): Promise<void> {
@@ -99,11 +123,27 @@ export class AuthService {
   async activeSessions(auth: AuthUser): Promise<{ sessions: ActiveSessionDto[] }> {
     const rows = await this.sessions.listActive(auth.userId, this.clock.now());
     return {
-      sessions: rows.map((s) => ({ id: s.id, platform: s.platform, ip: s.ip, userAgent: s.userAgent, createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.id === auth.sessionId })),
+      sessions: rows.map((s) => ({
+        id: s.id,
+        platform: s.platform,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        createdAt: s.createdAt,
+        expiresAt: s.expiresAt,
+        current: s.id === auth.sessionId,
+      })),
     };
   }
 }
 
 function toUserDto(user: User): AuthUserDto {
-  return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, roleLevel: user.roleLevel, orgId: user.orgId, branchId: user.branchId };
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    roleLevel: user.roleLevel,
+    orgId: user.orgId,
+    branchId: user.branchId,
+  };
 }

@@ -9,12 +9,21 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('development');
     expect(config.http.bodyLimit).toBe('100kb');
     expect(config.log.pretty).toBe(false);
-    expect(config.changeControl).toEqual({ writeBlockEnabled: true, maintenanceCacheTtlMs: 5000, flagCacheTtlMs: 5000, platformAdminOrgSlug: null });
+    expect(config.changeControl).toEqual({
+      writeBlockEnabled: true,
+      maintenanceCacheTtlMs: 5000,
+      flagCacheTtlMs: 5000,
+      platformAdminOrgSlug: null,
+    });
   });
 
   it('turns the write block off with ENABLE_WRITE_BLOCK_MIDDLEWARE=false', () => {
-    expect(loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' }, false).changeControl.writeBlockEnabled).toBe(false);
-    expect(() => loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'maybe' }, false)).toThrow(/ENABLE_WRITE_BLOCK_MIDDLEWARE/);
+    expect(loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' }, false).changeControl.writeBlockEnabled).toBe(
+      false,
+    );
+    expect(() => loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'maybe' }, false)).toThrow(
+      /ENABLE_WRITE_BLOCK_MIDDLEWARE/,
+    );
   });
 
   it('fails fast without DATABASE_URL, naming the variable', () => {
@@ -23,10 +32,19 @@ describe('loadConfig', () => {
   });
 
   it('requires a JWT_SECRET of 32+ characters in production', () => {
-    expect(() => loadConfig({ ...base, NODE_ENV: 'production' }, false)).toThrow(/JWT_SECRET is required when NODE_ENV=production/);
-    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' }, false)).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' }, false)).toThrow(
+      /JWT_SECRET is required when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' }, false)).toThrow(
+      /at least 32 characters/,
+    );
     const config = loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, true);
-    expect(config.jwt).toEqual({ secret: 'x'.repeat(32), secretGenerated: false, ttlSeconds: 8 * 3600, deviceTtlSeconds: 12 * 3600 });
+    expect(config.jwt).toEqual({
+      secret: 'x'.repeat(32),
+      secretGenerated: false,
+      ttlSeconds: 8 * 3600,
+      deviceTtlSeconds: 12 * 3600,
+    });
     expect(config.log.pretty).toBe(false);
   });
 
@@ -52,6 +70,9 @@ describe('loadConfig', () => {
   });
 
   it('parses CORS origins', () => {
-    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://a.test, https://b.test' }, false).http.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://a.test, https://b.test' }, false).http.corsOrigins).toEqual([
+      'https://a.test',
+      'https://b.test',
+    ]);
   });
 });

@@ -14,7 +14,12 @@ export interface AppConfig {
   loginThrottle: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   http: { bodyLimit: string; corsOrigins: string[]; trustProxy: string };
-  changeControl: { writeBlockEnabled: boolean; maintenanceCacheTtlMs: number; flagCacheTtlMs: number; platformAdminOrgSlug: string | null };
+  changeControl: {
+    writeBlockEnabled: boolean;
+    maintenanceCacheTtlMs: number;
+    flagCacheTtlMs: number;
+    platformAdminOrgSlug: string | null;
+  };
   shutdownTimeoutMs: number;
   bcryptCost: number;
 }
@@ -32,7 +37,9 @@ export class ConfigValidationError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigValidationError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+    throw new ConfigValidationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
@@ -41,12 +48,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     isProduction,
     port: e.PORT,
     host: e.HOST,
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
+    },
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
     // Outside production a missing secret is replaced by a random one per start (tokens then
     // do not survive a restart); the boot log warns about it.
     jwt: {
-      ...(e.JWT_SECRET ? { secret: e.JWT_SECRET, secretGenerated: false } : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true }),
+      ...(e.JWT_SECRET
+        ? { secret: e.JWT_SECRET, secretGenerated: false }
+        : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true }),
       ttlSeconds: e.JWT_TTL_SECONDS,
       deviceTtlSeconds: e.JWT_DEVICE_TTL_SECONDS,
     },
@@ -60,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
     http: {
       bodyLimit: e.BODY_LIMIT,
-      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       trustProxy: e.TRUST_PROXY,
     },
     changeControl: {

@@ -37,8 +37,14 @@ const FLAG_KEY = new IdParamPipe(FLAG_KEY_PATTERN, 'Feature flag');
 @ApiTags('ops: feature flags')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorEnvelopeDto })
-@ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: 'Role level too low, or a global flag by a non-platform admin' })
-@ApiServiceUnavailableResponse({ type: ErrorEnvelopeDto, description: 'Maintenance (writes), database unavailable, or schema not migrated' })
+@ApiForbiddenResponse({
+  type: ErrorEnvelopeDto,
+  description: 'Role level too low, or a global flag by a non-platform admin',
+})
+@ApiServiceUnavailableResponse({
+  type: ErrorEnvelopeDto,
+  description: 'Maintenance (writes), database unavailable, or schema not migrated',
+})
 @Controller('ops/flags')
 export class FeatureFlagsController {
   constructor(private readonly flags: FeatureFlagsService) {}
@@ -76,7 +82,11 @@ export class FeatureFlagsController {
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  update(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('key', FLAG_KEY) key: string,
+    @Body() body: UpdateFeatureFlagDto,
+  ): Promise<FeatureFlagDto> {
     return this.flags.update(user, key, body);
   }
 
@@ -85,7 +95,11 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'Switch a flag on or off; audited as TOGGLE' })
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  toggle(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
+  toggle(
+    @CurrentUser() user: AuthUser,
+    @Param('key', FLAG_KEY) key: string,
+    @Body() body: FlagChangeDto,
+  ): Promise<FeatureFlagDto> {
     return this.flags.toggle(user, key, body.reason);
   }
 
@@ -93,10 +107,17 @@ export class FeatureFlagsController {
   @HttpCode(200)
   @Roles('L5')
   @AllowDuringMaintenance()
-  @ApiOperation({ summary: 'Kill switch: active=false and rolloutPct=0 with a KILL audit, in one transaction; works during maintenance' })
+  @ApiOperation({
+    summary:
+      'Kill switch: active=false and rolloutPct=0 with a KILL audit, in one transaction; works during maintenance',
+  })
   @ApiOkResponse({ type: FeatureFlagDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  kill(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Body() body: FlagChangeDto): Promise<FeatureFlagDto> {
+  kill(
+    @CurrentUser() user: AuthUser,
+    @Param('key', FLAG_KEY) key: string,
+    @Body() body: FlagChangeDto,
+  ): Promise<FeatureFlagDto> {
     return this.flags.kill(user, key, body.reason);
   }
 
@@ -105,7 +126,11 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'The flag’s audit trail, newest first' })
   @ApiOkResponse({ type: FlagAuditPageDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  audit(@CurrentUser() user: AuthUser, @Param('key', FLAG_KEY) key: string, @Query() query: PageQueryDto): Promise<FlagAuditPageDto> {
+  audit(
+    @CurrentUser() user: AuthUser,
+    @Param('key', FLAG_KEY) key: string,
+    @Query() query: PageQueryDto,
+  ): Promise<FlagAuditPageDto> {
     return this.flags.audit(user, key, query);
   }
 

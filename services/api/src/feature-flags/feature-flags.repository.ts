@@ -29,7 +29,10 @@ export class FeatureFlagsRepository {
 
   /** The org's flags plus global flags it does not override, by key. */
   async listEffective(orgId: string): Promise<FeatureFlag[]> {
-    const rows = await this.prisma.client.featureFlag.findMany({ where: { OR: [{ orgId }, { orgId: null }] }, orderBy: [{ key: 'asc' }] });
+    const rows = await this.prisma.client.featureFlag.findMany({
+      where: { OR: [{ orgId }, { orgId: null }] },
+      orderBy: [{ key: 'asc' }],
+    });
     const own = new Set(rows.filter((f) => f.orgId === orgId).map((f) => f.key));
     return rows.filter((f) => f.orgId === orgId || !own.has(f.key));
   }
@@ -64,7 +67,12 @@ export class FeatureFlagsRepository {
     });
   }
 
-  async audits(orgId: string | null, key: string, skip: number, take: number): Promise<{ items: FlagAudit[]; total: number }> {
+  async audits(
+    orgId: string | null,
+    key: string,
+    skip: number,
+    take: number,
+  ): Promise<{ items: FlagAudit[]; total: number }> {
     const where: Prisma.FlagAuditWhereInput = { orgId, flagKey: key };
     const [items, total] = await Promise.all([
       this.prisma.client.flagAudit.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),

@@ -19,8 +19,14 @@ import {
 import { FeatureFlagsRepository } from './feature-flags.repository';
 import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
 
-const scopesValue = (scopes: FlagScopesDto | null | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined =>
-  scopes === undefined ? undefined : scopes === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(scopes)) as Prisma.InputJsonValue);
+const scopesValue = (
+  scopes: FlagScopesDto | null | undefined,
+): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined =>
+  scopes === undefined
+    ? undefined
+    : scopes === null
+      ? Prisma.DbNull
+      : (JSON.parse(JSON.stringify(scopes)) as Prisma.InputJsonValue);
 
 /**
  * Feature flags per org (key unique per org) plus global flags (platform admins), every change
@@ -91,7 +97,11 @@ export class FeatureFlagsService {
     return this.change(user, current, 'KILL', reason, { active: false, rolloutPct: 0 });
   }
 
-  async audit(user: AuthUser, key: string, query: PageQueryDto): Promise<{ items: FlagAuditDto[] } & Omit<Page<unknown>, 'items'>> {
+  async audit(
+    user: AuthUser,
+    key: string,
+    query: PageQueryDto,
+  ): Promise<{ items: FlagAuditDto[] } & Omit<Page<unknown>, 'items'>> {
     const flag = await this.visible(user, key);
     const { page, pageSize, skip } = pageOf(query);
     const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
@@ -152,8 +162,13 @@ export class FeatureFlagsService {
     reason: string | undefined,
     data: Prisma.FeatureFlagUncheckedUpdateInput | ((before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput),
   ): Promise<FeatureFlagDto> {
-    const flag = await this.flags.changeWithAudit({ flagId: current.id, action, userId: user.userId, reason }, (tx, before) =>
-      tx.featureFlag.update({ where: { id: current.id }, data: { ...(typeof data === 'function' ? data(before as FeatureFlag) : data), updatedById: user.userId } }),
+    const flag = await this.flags.changeWithAudit(
+      { flagId: current.id, action, userId: user.userId, reason },
+      (tx, before) =>
+        tx.featureFlag.update({
+          where: { id: current.id },
+          data: { ...(typeof data === 'function' ? data(before as FeatureFlag) : data), updatedById: user.userId },
+        }),
     );
     this.invalidate();
     return toFlagDto(flag);

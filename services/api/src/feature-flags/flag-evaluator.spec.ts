@@ -1,7 +1,13 @@
 import { evaluateFlag, parseScopes, rolloutBucket } from './flag-evaluator';
 
 const subject = { userId: 'u1', roleLevel: 'L1' as const, branchId: 'b1' };
-const flag = (over: Partial<{ active: boolean; rolloutPct: number; scopes: unknown }> = {}) => ({ key: 'f', active: true, rolloutPct: 100, scopes: null, ...over });
+const flag = (over: Partial<{ active: boolean; rolloutPct: number; scopes: unknown }> = {}) => ({
+  key: 'f',
+  active: true,
+  rolloutPct: 100,
+  scopes: null,
+  ...over,
+});
 
 describe('evaluateFlag', () => {
   it('DISABLED when inactive, whatever the rollout', () => {
@@ -10,13 +16,26 @@ describe('evaluateFlag', () => {
 
   it('TARGETING_MATCH at 100% for everyone in scope', () => {
     expect(evaluateFlag(flag(), subject)).toEqual({ key: 'f', enabled: true, reason: 'TARGETING_MATCH' });
-    expect(evaluateFlag(flag({ scopes: { roles: ['L1'], branchIds: ['b1'] } }), subject)).toMatchObject({ enabled: true, reason: 'TARGETING_MATCH' });
+    expect(evaluateFlag(flag({ scopes: { roles: ['L1'], branchIds: ['b1'] } }), subject)).toMatchObject({
+      enabled: true,
+      reason: 'TARGETING_MATCH',
+    });
   });
 
   it('DEFAULT (off) outside the scopes: role, branch, or no branch', () => {
-    expect(evaluateFlag(flag({ scopes: { roles: ['L4', 'L5'] } }), subject)).toEqual({ key: 'f', enabled: false, reason: 'DEFAULT' });
-    expect(evaluateFlag(flag({ scopes: { branchIds: ['b2'] } }), subject)).toMatchObject({ enabled: false, reason: 'DEFAULT' });
-    expect(evaluateFlag(flag({ scopes: { branchIds: ['b1'] } }), { ...subject, branchId: null })).toMatchObject({ enabled: false, reason: 'DEFAULT' });
+    expect(evaluateFlag(flag({ scopes: { roles: ['L4', 'L5'] } }), subject)).toEqual({
+      key: 'f',
+      enabled: false,
+      reason: 'DEFAULT',
+    });
+    expect(evaluateFlag(flag({ scopes: { branchIds: ['b2'] } }), subject)).toMatchObject({
+      enabled: false,
+      reason: 'DEFAULT',
+    });
+    expect(evaluateFlag(flag({ scopes: { branchIds: ['b1'] } }), { ...subject, branchId: null })).toMatchObject({
+      enabled: false,
+      reason: 'DEFAULT',
+    });
   });
 
   it('SPLIT below 100%, with the sticky bucket', () => {
@@ -40,14 +59,16 @@ describe('evaluateFlag', () => {
   it('raising the rollout only adds users (buckets are fixed per key and user)', () => {
     for (let i = 0; i < 200; i++) {
       const s = { ...subject, userId: `user-${i}` };
-      if (evaluateFlag(flag({ rolloutPct: 20 }), s).enabled) expect(evaluateFlag(flag({ rolloutPct: 60 }), s).enabled).toBe(true);
+      if (evaluateFlag(flag({ rolloutPct: 20 }), s).enabled)
+        expect(evaluateFlag(flag({ rolloutPct: 60 }), s).enabled).toBe(true);
     }
   });
 });
 
 describe('parseScopes', () => {
   it('ignores anything that is not a scopes object, and empty scopes', () => {
-    for (const value of [null, undefined, 'x', 3, [], {}, { roles: [] }, { roles: 'L1' }]) expect(parseScopes(value)).toBeNull();
+    for (const value of [null, undefined, 'x', 3, [], {}, { roles: [] }, { roles: 'L1' }])
+      expect(parseScopes(value)).toBeNull();
     expect(parseScopes({ roles: ['L1', 7], branchIds: ['b'] })).toEqual({ roles: ['L1'], branchIds: ['b'] });
   });
 });

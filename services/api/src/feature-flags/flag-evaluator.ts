@@ -44,7 +44,8 @@ export function rolloutBucket(key: string, userId: string): number {
 export function parseScopes(value: unknown): FlagScopes | null {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
-  const list = (x: unknown): string[] | undefined => (Array.isArray(x) ? x.filter((i): i is string => typeof i === 'string') : undefined);
+  const list = (x: unknown): string[] | undefined =>
+    Array.isArray(x) ? x.filter((i): i is string => typeof i === 'string') : undefined;
   const scopes: FlagScopes = { roles: list(v.roles) as RoleLevel[] | undefined, branchIds: list(v.branchIds) };
   return scopes.roles?.length || scopes.branchIds?.length ? scopes : null;
 }
@@ -61,7 +62,8 @@ export function evaluateFlag(flag: EvaluableFlag, subject: EvaluationSubject): E
   const scopes = parseScopes(flag.scopes);
   if (scopes) {
     const roleOk = !scopes.roles?.length || scopes.roles.includes(subject.roleLevel);
-    const branchOk = !scopes.branchIds?.length || (subject.branchId !== null && scopes.branchIds.includes(subject.branchId));
+    const branchOk =
+      !scopes.branchIds?.length || (subject.branchId !== null && scopes.branchIds.includes(subject.branchId));
     if (!roleOk || !branchOk) return { key: flag.key, enabled: false, reason: 'DEFAULT' };
   }
   if (flag.rolloutPct >= 100) return { key: flag.key, enabled: true, reason: 'TARGETING_MATCH' };

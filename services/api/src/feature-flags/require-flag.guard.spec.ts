@@ -6,7 +6,11 @@ import { REQUIRED_FLAG, RequireFlagGuard } from './require-flag.guard';
 function ctx(flag: string | undefined, user: object | undefined): ExecutionContext {
   const handler = () => undefined;
   if (flag) Reflect.defineMetadata(REQUIRED_FLAG, flag, handler);
-  return { getHandler: () => handler, getClass: () => class {}, switchToHttp: () => ({ getRequest: () => ({ user }) }) } as unknown as ExecutionContext;
+  return {
+    getHandler: () => handler,
+    getClass: () => class {},
+    switchToHttp: () => ({ getRequest: () => ({ user }) }),
+  } as unknown as ExecutionContext;
 }
 
 describe('RequireFlagGuard', () => {

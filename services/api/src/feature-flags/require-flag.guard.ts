@@ -1,4 +1,11 @@
-import { applyDecorators, Injectable, SetMetadata, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from '../auth/auth.types';
 import { ApiException } from '../common/errors/api-exception';
@@ -15,7 +22,10 @@ export class RequireFlagGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const key = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FLAG, [context.getHandler(), context.getClass()]);
+    const key = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FLAG, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!key) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (user && (await this.flags.isEnabled(key, user))) return true;
@@ -24,4 +34,5 @@ export class RequireFlagGuard implements CanActivate {
 }
 
 /** Route only exists while feature flag `key` is on for the caller (404 otherwise). */
-export const RequireFlag = (key: string): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(REQUIRED_FLAG, key), UseGuards(RequireFlagGuard));
+export const RequireFlag = (key: string): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(REQUIRED_FLAG, key), UseGuards(RequireFlagGuard));

@@ -29,11 +29,24 @@ export class HealthController {
    * receives traffic. 503 with the same body otherwise.
    */
   @Get()
-  @ApiOperation({ summary: 'Readiness: database up and schema current (200), else 503 with the reason; answers within 2 s' })
+  @ApiOperation({
+    summary: 'Readiness: database up and schema current (200), else 503 with the reason; answers within 2 s',
+  })
   @ApiOkResponse({ description: 'Ready', schema: { example: readyExample } })
   @ApiServiceUnavailableResponse({
     description: 'Database down, or migrations pending',
-    schema: { example: { ...readyExample, status: 'unavailable', schema: { state: 'behind', applied: 2, latest: '20251029222740_change_control', pending: ['20261125090000_login_throttle'] } } },
+    schema: {
+      example: {
+        ...readyExample,
+        status: 'unavailable',
+        schema: {
+          state: 'behind',
+          applied: 2,
+          latest: '20251029222740_change_control',
+          pending: ['20261125090000_login_throttle'],
+        },
+      },
+    },
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
     const result = await this.readiness.check();

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { compareMigrations, isMissingTableError, listShippedMigrations, shippedMigrationsDir, type AppliedMigration } from '@chefcloud/db';
+import {
+  compareMigrations,
+  isMissingTableError,
+  listShippedMigrations,
+  shippedMigrationsDir,
+  type AppliedMigration,
+} from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 
@@ -28,7 +34,9 @@ const startedAt = Date.now();
 
 function apiVersion(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -61,7 +69,10 @@ export class ReadinessService {
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>>((resolve) => {
-      timer = setTimeout(() => resolve(down(`no answer from the database within ${this.config.healthTimeoutMs} ms`)), this.config.healthTimeoutMs);
+      timer = setTimeout(
+        () => resolve(down(`no answer from the database within ${this.config.healthTimeoutMs} ms`)),
+        this.config.healthTimeoutMs,
+      );
     });
     const result = await Promise.race([this.inFlight, timeout]).finally(() => clearTimeout(timer));
     const summary = `${result.status}/${result.db}/${result.schema.state}`;
@@ -71,7 +82,12 @@ export class ReadinessService {
       if (result.status === 'ok') this.logger.log(message);
       else this.logger.warn(message);
     }
-    return { ...result, version: this.version, ...(this.commit ? { commit: this.commit } : {}), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+    return {
+      ...result,
+      version: this.version,
+      ...(this.commit ? { commit: this.commit } : {}),
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
   }
 
   private async probe(): Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>> {
@@ -82,7 +98,8 @@ export class ReadinessService {
           SELECT migration_name AS name, finished_at, rolled_back_at FROM _prisma_migrations`
       ).map((r) => ({ name: r.name, finishedAt: r.finished_at, rolledBackAt: r.rolled_back_at }));
     } catch (error) {
-      if (!isMissingTableError(error)) return down(error instanceof Error ? error.message.split('\n')[0] : String(error));
+      if (!isMissingTableError(error))
+        return down(error instanceof Error ? error.message.split('\n')[0] : String(error));
       rows = []; // never migrated: everything is pending
     }
     const s = compareMigrations(this.shipped, rows);
@@ -102,5 +119,10 @@ export class ReadinessService {
 }
 
 function down(error: string): Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'> {
-  return { status: 'unavailable', db: 'down', schema: { state: 'unknown', applied: 0, latest: null, pending: [] }, error };
+  return {
+    status: 'unavailable',
+    db: 'down',
+    schema: { state: 'unknown', applied: 0, latest: null, pending: [] },
+    error,
+  };
 }

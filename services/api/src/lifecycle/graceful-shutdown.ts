@@ -83,7 +83,8 @@ export class ConnectionDrainer {
       if (acceptGraceMs > 0) {
         await sleep(acceptGraceMs);
         // Still accepting while connections keep arriving (a busy event loop accepts late).
-        while (Date.now() - this.lastConnectionAt < ACCEPT_QUIET_MS && Date.now() - started < MAX_ACCEPT_MS) await sleep(ACCEPT_QUIET_MS);
+        while (Date.now() - this.lastConnectionAt < ACCEPT_QUIET_MS && Date.now() - started < MAX_ACCEPT_MS)
+          await sleep(ACCEPT_QUIET_MS);
         // Close from the check phase, after the poll phase has accepted what was queued.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -123,12 +124,17 @@ export function installGracefulShutdown(app: INestApplication, logger: LoggerSer
     if (shuttingDown) return;
     shuttingDown = true;
     const started = Date.now();
-    logger.log(`${signal} received: draining in-flight requests (up to ${timeoutMs} ms, ${drainer.connections} open connection(s))`, 'Shutdown');
+    logger.log(
+      `${signal} received: draining in-flight requests (up to ${timeoutMs} ms, ${drainer.connections} open connection(s))`,
+      'Shutdown',
+    );
     const timer = setTimeout(() => {
       logger.warn(`shutdown timeout reached: closing ${drainer.connections} remaining connection(s)`, 'Shutdown');
       drainer.destroyAll();
     }, timeoutMs);
-    await drainer.drain(ACCEPT_GRACE_MS, () => logger.log(`stopped accepting connections (${drainer.connections} still open)`, 'Shutdown'));
+    await drainer.drain(ACCEPT_GRACE_MS, () =>
+      logger.log(`stopped accepting connections (${drainer.connections} still open)`, 'Shutdown'),
+    );
     clearTimeout(timer);
     await app.close();
     logger.log(`shut down cleanly in ${Date.now() - started} ms`, 'Shutdown');

@@ -55,8 +55,11 @@ export class LoggerModule {
       // state changes itself).
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
       // 500 is a bug (error); 503 and other 5xx are expected states (maintenance, database down).
-      customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      ...(config.log.pretty && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } } : {}),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode === 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      ...(config.log.pretty && !destination
+        ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } }
+        : {}),
     };
     // stdout through sonic-boom in asynchronous mode: lines written while a write is in flight
     // are coalesced into one syscall (synchronous writes cost ~8% of a logged request under

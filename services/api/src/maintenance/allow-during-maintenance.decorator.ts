@@ -7,4 +7,5 @@ export const ALLOW_DURING_MAINTENANCE = 'chefcloud:allowDuringMaintenance';
  * the maintenance endpoints (so a window can be ended) and the feature-flag kill switch.
  * Route metadata, not URL matching, so no spelling of a path can dodge or widen it.
  */
-export const AllowDuringMaintenance = (): MethodDecorator & ClassDecorator => SetMetadata(ALLOW_DURING_MAINTENANCE, true);
+export const AllowDuringMaintenance = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOW_DURING_MAINTENANCE, true);

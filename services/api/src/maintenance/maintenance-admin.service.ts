@@ -5,7 +5,13 @@ import { Clock } from '../common/clock/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { pageOf, type Page } from '../common/pagination/pagination.dto';
 import { PlatformAdminService } from '../platform/platform-admin.service';
-import { toWindowDto, type CreateMaintenanceWindowDto, type ListMaintenanceQueryDto, type MaintenanceWindowDto, type UpdateMaintenanceWindowDto } from './dto/maintenance-window.dto';
+import {
+  toWindowDto,
+  type CreateMaintenanceWindowDto,
+  type ListMaintenanceQueryDto,
+  type MaintenanceWindowDto,
+  type UpdateMaintenanceWindowDto,
+} from './dto/maintenance-window.dto';
 import { MaintenanceWindowsRepository } from './maintenance-windows.repository';
 import { MaintenanceService } from './maintenance.service';
 
@@ -54,7 +60,12 @@ export class MaintenanceAdminService {
   async update(user: AuthUser, id: string, dto: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
     const window = await this.changeable(user, id);
     assertOrder(dto.startsAt ?? window.startsAt, dto.endsAt ?? window.endsAt);
-    const updated = await this.windows.update(id, { startsAt: dto.startsAt, endsAt: dto.endsAt, message: dto.message, blockWrites: dto.blockWrites });
+    const updated = await this.windows.update(id, {
+      startsAt: dto.startsAt,
+      endsAt: dto.endsAt,
+      message: dto.message,
+      blockWrites: dto.blockWrites,
+    });
     this.maintenance.invalidate();
     return toWindowDto(updated);
   }
@@ -80,7 +91,9 @@ export class MaintenanceAdminService {
 }
 
 function invalid(field: string, message: string): ApiException {
-  return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${field}`, { details: [{ field, errors: [message] }] });
+  return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${field}`, {
+    details: [{ field, errors: [message] }],
+  });
 }
 
 function assertOrder(startsAt: Date, endsAt: Date): void {

@@ -31,7 +31,8 @@ const WINDOW_ID = new IdParamPipe(/^[A-Za-z0-9_-]{1,64}$/, 'Maintenance window')
 
 const schemaBehind = {
   type: ErrorEnvelopeDto,
-  description: 'Database unavailable, or the maintenance_windows table missing (SCHEMA_NOT_MIGRATED names the pending migration)',
+  description:
+    'Database unavailable, or the maintenance_windows table missing (SCHEMA_NOT_MIGRATED names the pending migration)',
 };
 
 /** /ops/maintenance: never write-blocked itself, so a window can always be ended. */
@@ -46,7 +47,9 @@ export class MaintenanceController {
 
   @Post()
   @Roles('L5')
-  @ApiOperation({ summary: 'Schedule a maintenance window for your org (or, for platform admins, every org with global: true)' })
+  @ApiOperation({
+    summary: 'Schedule a maintenance window for your org (or, for platform admins, every org with global: true)',
+  })
   @ApiCreatedResponse({ type: MaintenanceWindowDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: 'Below L5, or a global window by a non-platform admin' })
@@ -55,7 +58,9 @@ export class MaintenanceController {
   }
 
   @Get('active')
-  @ApiOperation({ summary: 'Windows in force now for your org (including global ones), for a banner; any signed-in user' })
+  @ApiOperation({
+    summary: 'Windows in force now for your org (including global ones), for a banner; any signed-in user',
+  })
   @ApiOkResponse({ type: ActiveWindowsDto })
   active(@CurrentUser() user: AuthUser): Promise<ActiveWindowsDto> {
     return this.admin.active(user);
@@ -78,7 +83,11 @@ export class MaintenanceController {
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
-  update(@CurrentUser() user: AuthUser, @Param('id', WINDOW_ID) id: string, @Body() body: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', WINDOW_ID) id: string,
+    @Body() body: UpdateMaintenanceWindowDto,
+  ): Promise<MaintenanceWindowDto> {
     return this.admin.update(user, id, body);
   }
 

@@ -9,7 +9,12 @@ import { WriteBlockGuard } from './write-block.guard';
 /** Maintenance windows and the global write block (a guard registered after the auth guards). */
 @Module({
   controllers: [MaintenanceController],
-  providers: [MaintenanceWindowsRepository, MaintenanceService, MaintenanceAdminService, { provide: APP_GUARD, useClass: WriteBlockGuard }],
+  providers: [
+    MaintenanceWindowsRepository,
+    MaintenanceService,
+    MaintenanceAdminService,
+    { provide: APP_GUARD, useClass: WriteBlockGuard },
+  ],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

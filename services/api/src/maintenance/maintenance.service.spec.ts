@@ -7,17 +7,40 @@ const T = Date.parse('2026-11-25T12:00:00Z');
 const at = (ms: number) => new Date(T + ms);
 
 function window(overrides: Partial<MaintenanceWindow> = {}): MaintenanceWindow {
-  return { id: 'w1', orgId: 'org-1', startsAt: at(0), endsAt: at(60_000), message: null, blockWrites: true, createdById: null, createdAt: at(0), updatedAt: at(0), ...overrides };
+  return {
+    id: 'w1',
+    orgId: 'org-1',
+    startsAt: at(0),
+    endsAt: at(60_000),
+    message: null,
+    blockWrites: true,
+    createdById: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
 }
 
 /** The error Prisma raises for a missing table (P2021). */
 function p2021(): Error {
-  return Object.assign(new Error('The table `public.maintenance_windows` does not exist in the current database.'), { code: 'P2021', meta: { table: 'public.maintenance_windows' } });
+  return Object.assign(new Error('The table `public.maintenance_windows` does not exist in the current database.'), {
+    code: 'P2021',
+    meta: { table: 'public.maintenance_windows' },
+  });
 }
 
 function setup(ttlMs = 5_000) {
-  const repo = { findOverlapping: jest.fn<Promise<MaintenanceWindow[]>, [string | null, Date, Date]>().mockResolvedValue([]) };
-  const service = new MaintenanceService(repo as unknown as MaintenanceWindowsRepository, { changeControl: { writeBlockEnabled: true, maintenanceCacheTtlMs: ttlMs, flagCacheTtlMs: 0, platformAdminOrgSlug: null } });
+  const repo = {
+    findOverlapping: jest.fn<Promise<MaintenanceWindow[]>, [string | null, Date, Date]>().mockResolvedValue([]),
+  };
+  const service = new MaintenanceService(repo as unknown as MaintenanceWindowsRepository, {
+    changeControl: {
+      writeBlockEnabled: true,
+      maintenanceCacheTtlMs: ttlMs,
+      flagCacheTtlMs: 0,
+      platformAdminOrgSlug: null,
+    },
+  });
   const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   return { service, repo, warn };
 }
@@ -80,7 +103,11 @@ describe('MaintenanceService.isBlockedWrite', () => {
 
   it('shares one query between concurrent callers', async () => {
     const { service, repo } = setup();
-    await Promise.all([service.isBlockedWrite(at(0), 'org-1'), service.isBlockedWrite(at(1), 'org-1'), service.isBlockedWrite(at(2), 'org-1')]);
+    await Promise.all([
+      service.isBlockedWrite(at(0), 'org-1'),
+      service.isBlockedWrite(at(1), 'org-1'),
+      service.isBlockedWrite(at(2), 'org-1'),
+    ]);
     expect(repo.findOverlapping).toHaveBeenCalledTimes(1);
   });
 
@@ -99,14 +126,18 @@ describe('MaintenanceService.isBlockedWrite', () => {
       await expect(service.activeWindows(at(0), 'org-1')).resolves.toEqual([]);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn).toHaveBeenCalledWith(MISSING_TABLE_WARNING);
-      expect(MISSING_TABLE_WARNING).toBe('maintenance_windows table does not exist - failing open (no maintenance check)');
+      expect(MISSING_TABLE_WARNING).toBe(
+        'maintenance_windows table does not exist - failing open (no maintenance check)',
+      );
     });
 
     it('detects PostgreSQL 42P01 and the "relation ... does not exist" message', async () => {
       for (const error of [
         Object.assign(new Error('relation "maintenance_windows" does not exist'), { code: '42P01' }),
         new Error('relation "maintenance_windows" does not exist'),
-        new Error('Invalid `prisma.maintenanceWindow.findMany()` invocation: The table `public.maintenance_windows` does not exist in the current database.'),
+        new Error(
+          'Invalid `prisma.maintenanceWindow.findMany()` invocation: The table `public.maintenance_windows` does not exist in the current database.',
+        ),
       ]) {
         const { service, repo } = setup();
         repo.findOverlapping.mockRejectedValue(error);
@@ -127,7 +158,11 @@ describe('MaintenanceService.isBlockedWrite', () => {
     });
 
     it('re-throws every other error (a database outage must not pass as "not blocked") and does not cache it', async () => {
-      for (const error of [Object.assign(new Error("Can't reach database server"), { code: 'P1001' }), new Error('relation "orders" does not exist'), new Error('boom')]) {
+      for (const error of [
+        Object.assign(new Error("Can't reach database server"), { code: 'P1001' }),
+        new Error('relation "orders" does not exist'),
+        new Error('boom'),
+      ]) {
         const { service, repo } = setup();
         repo.findOverlapping.mockRejectedValueOnce(error);
         await expect(service.isBlockedWrite(at(0), 'org-1')).rejects.toBe(error);

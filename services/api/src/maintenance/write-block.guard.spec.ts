@@ -21,7 +21,16 @@ const WINDOW: MaintenanceWindow = {
   updatedAt: NOW,
 };
 
-const user = (roleLevel: AuthUser['roleLevel']): AuthUser => ({ userId: 'u1', email: 'x@y.test', orgId: 'org-1', branchId: null, roleLevel, sessionId: 's1', platform: 'WEB_BACKOFFICE', sessionExpiresAt: NOW });
+const user = (roleLevel: AuthUser['roleLevel']): AuthUser => ({
+  userId: 'u1',
+  email: 'x@y.test',
+  orgId: 'org-1',
+  branchId: null,
+  roleLevel,
+  sessionId: 's1',
+  platform: 'WEB_BACKOFFICE',
+  sessionExpiresAt: NOW,
+});
 
 class Routes {
   write(): void {}
@@ -33,7 +42,12 @@ class ExemptController {
   write(): void {}
 }
 
-function context(req: { method: string; user?: AuthUser; headers?: Record<string, string> }, handler: 'write' | 'exempt' = 'write', cls: new () => object = Routes, type = 'http'): ExecutionContext {
+function context(
+  req: { method: string; user?: AuthUser; headers?: Record<string, string> },
+  handler: 'write' | 'exempt' = 'write',
+  cls: new () => object = Routes,
+  type = 'http',
+): ExecutionContext {
   return {
     getType: () => type,
     getHandler: () => (cls.prototype as Record<string, unknown>)[handler],
@@ -45,9 +59,19 @@ function context(req: { method: string; user?: AuthUser; headers?: Record<string
 function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enabled = true) {
   const maintenance = { isBlockedWrite: jest.fn().mockResolvedValue(decision) };
   const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  const guard = new WriteBlockGuard(maintenance as unknown as MaintenanceService, new Reflector(), { now: () => NOW } as Clock, {
-    changeControl: { writeBlockEnabled: enabled, maintenanceCacheTtlMs: 5000, flagCacheTtlMs: 5000, platformAdminOrgSlug: null },
-  });
+  const guard = new WriteBlockGuard(
+    maintenance as unknown as MaintenanceService,
+    new Reflector(),
+    { now: () => NOW } as Clock,
+    {
+      changeControl: {
+        writeBlockEnabled: enabled,
+        maintenanceCacheTtlMs: 5000,
+        flagCacheTtlMs: 5000,
+        platformAdminOrgSlug: null,
+      },
+    },
+  );
   const run = (ctx: ExecutionContext) => guard.canActivate(ctx).then((allowed) => (allowed ? 'handled' : 'refused'));
   return { guard, maintenance, run, warn };
 }
@@ -55,15 +79,23 @@ function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enab
 afterEach(() => jest.restoreAllMocks());
 
 describe('WriteBlockGuard', () => {
-  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('refuses %s during a blocking window with 503 MAINTENANCE', async (method) => {
-    const { run, maintenance } = setup();
-    const error = await run(context({ method, user: user('L4') })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiException);
-    expect((error as ApiException).getStatus()).toBe(503);
-    expect((error as ApiException).getResponse()).toEqual({ statusCode: 503, code: 'MAINTENANCE', message: 'Upgrading the menu', window: { id: 'w1', endsAt: WINDOW.endsAt.toISOString() } });
-    expect((error as ApiException).headers).toEqual({ 'Retry-After': '91' });
-    expect(maintenance.isBlockedWrite).toHaveBeenCalledWith(NOW, 'org-1');
-  });
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
+    'refuses %s during a blocking window with 503 MAINTENANCE',
+    async (method) => {
+      const { run, maintenance } = setup();
+      const error = await run(context({ method, user: user('L4') })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiException);
+      expect((error as ApiException).getStatus()).toBe(503);
+      expect((error as ApiException).getResponse()).toEqual({
+        statusCode: 503,
+        code: 'MAINTENANCE',
+        message: 'Upgrading the menu',
+        window: { id: 'w1', endsAt: WINDOW.endsAt.toISOString() },
+      });
+      expect((error as ApiException).headers).toEqual({ 'Retry-After': '91' });
+      expect(maintenance.isBlockedWrite).toHaveBeenCalledWith(NOW, 'org-1');
+    },
+  );
 
   it.each(['GET', 'HEAD', 'OPTIONS'])('never checks %s', async (method) => {
     const { run, maintenance } = setup();
@@ -85,14 +117,21 @@ describe('WriteBlockGuard', () => {
   it('exempts routes and controllers marked @AllowDuringMaintenance()', async () => {
     const { run, maintenance } = setup();
     await expect(run(context({ method: 'POST', user: user('L1') }, 'exempt'))).resolves.toBe('handled');
-    await expect(run(context({ method: 'DELETE', user: user('L1') }, 'write', ExemptController))).resolves.toBe('handled');
+    await expect(run(context({ method: 'DELETE', user: user('L1') }, 'write', ExemptController))).resolves.toBe(
+      'handled',
+    );
     expect(maintenance.isBlockedWrite).not.toHaveBeenCalled();
   });
 
   it('lets L5 bypass with X-Maintenance-Bypass: 1 and logs it', async () => {
     const { run, warn } = setup();
-    await expect(run(context({ method: 'PATCH', user: user('L5'), headers: { 'x-maintenance-bypass': '1' } }))).resolves.toBe('handled');
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ userId: 'u1', windowId: 'w1' }), 'maintenance write block bypassed by an L5 user');
+    await expect(
+      run(context({ method: 'PATCH', user: user('L5'), headers: { 'x-maintenance-bypass': '1' } })),
+    ).resolves.toBe('handled');
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'u1', windowId: 'w1' }),
+      'maintenance write block bypassed by an L5 user',
+    );
   });
 
   it.each<[string, AuthUser | undefined, Record<string, string>]>([
@@ -130,6 +169,8 @@ describe('maintenanceError', () => {
     const error = maintenanceError({ ...WINDOW, message: null, endsAt: new Date(NOW.getTime() + 10) }, NOW);
     expect(error.headers).toEqual({ 'Retry-After': '1' });
     expect((error.getResponse() as { message: string }).message).toMatch(/scheduled maintenance/);
-    expect(maintenanceError({ ...WINDOW, endsAt: new Date(NOW.getTime() - 5000) }, NOW).headers).toEqual({ 'Retry-After': '1' });
+    expect(maintenanceError({ ...WINDOW, endsAt: new Date(NOW.getTime() - 5000) }, NOW).headers).toEqual({
+      'Retry-After': '1',
+    });
   });
 });

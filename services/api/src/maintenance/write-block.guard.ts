@@ -41,19 +41,35 @@ export class WriteBlockGuard implements CanActivate {
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
   ) {
     this.enabled = config.changeControl.writeBlockEnabled;
-    if (!this.enabled) this.logger.warn('ENABLE_WRITE_BLOCK_MIDDLEWARE=false: maintenance windows will not block writes');
+    if (!this.enabled)
+      this.logger.warn('ENABLE_WRITE_BLOCK_MIDDLEWARE=false: maintenance windows will not block writes');
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<WriteRequest>();
     if (!WRITE_METHODS.has(req.method)) return true;
-    if (this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_DURING_MAINTENANCE, [context.getHandler(), context.getClass()])) return true;
+    if (
+      this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_DURING_MAINTENANCE, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      return true;
     const now = this.clock.now();
     const decision = await this.maintenance.isBlockedWrite(now, req.user?.orgId ?? null);
     if (!decision.blocked) return true;
     if (req.user?.roleLevel === 'L5' && req.headers[BYPASS_HEADER] === '1') {
-      this.logger.warn({ userId: req.user.userId, orgId: req.user.orgId, method: req.method, url: req.url, windowId: decision.window?.id }, 'maintenance write block bypassed by an L5 user');
+      this.logger.warn(
+        {
+          userId: req.user.userId,
+          orgId: req.user.orgId,
+          method: req.method,
+          url: req.url,
+          windowId: decision.window?.id,
+        },
+        'maintenance write block bypassed by an L5 user',
+      );
       return true;
     }
     throw maintenanceError(decision.window as MaintenanceWindow, now);
@@ -62,8 +78,13 @@ export class WriteBlockGuard implements CanActivate {
 
 export function maintenanceError(window: MaintenanceWindow, now: Date): ApiException {
   const retryAfter = Math.max(1, Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000));
-  return new ApiException(503, 'MAINTENANCE', window.message ?? 'Writes are paused for scheduled maintenance; retry after the window ends.', {
-    headers: { 'Retry-After': String(retryAfter) },
-    extra: { window: { id: window.id, endsAt: window.endsAt.toISOString() } },
-  });
+  return new ApiException(
+    503,
+    'MAINTENANCE',
+    window.message ?? 'Writes are paused for scheduled maintenance; retry after the window ends.',
+    {
+      headers: { 'Retry-After': String(retryAfter) },
+      extra: { window: { id: window.id, endsAt: window.endsAt.toISOString() } },
+    },
+  );
 }

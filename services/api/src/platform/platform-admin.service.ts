@@ -27,7 +27,11 @@ export class PlatformAdminService {
 
   async assertPlatformAdmin(user: AuthUser, what: string): Promise<void> {
     if (!(await this.isPlatformAdmin(user))) {
-      throw new ApiException(403, 'PLATFORM_ADMIN_REQUIRED', `Only L5 users of the platform org (PLATFORM_ADMIN_ORG_SLUG) may ${what}`);
+      throw new ApiException(
+        403,
+        'PLATFORM_ADMIN_REQUIRED',
+        `Only L5 users of the platform org (PLATFORM_ADMIN_ORG_SLUG) may ${what}`,
+      );
     }
   }
 

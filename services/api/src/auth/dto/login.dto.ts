@@ -16,7 +16,12 @@ export class LoginDto {
   @MaxLength(200)
   password!: string;
 
-  @ApiPropertyOptional({ enum: PLATFORMS, default: 'WEB_BACKOFFICE', description: 'POS_DESKTOP and KDS_SCREEN sessions last JWT_DEVICE_TTL_SECONDS (12 h); others JWT_TTL_SECONDS (8 h).' })
+  @ApiPropertyOptional({
+    enum: PLATFORMS,
+    default: 'WEB_BACKOFFICE',
+    description:
+      'POS_DESKTOP and KDS_SCREEN sessions last JWT_DEVICE_TTL_SECONDS (12 h); others JWT_TTL_SECONDS (8 h).',
+  })
   @IsOptional()
   @IsIn(PLATFORMS)
   platform?: Platform;

@@ -5,7 +5,9 @@ import { VerifiedTokenCache } from './verified-token-cache';
 import type { SessionValidator } from '../sessions/session-validator';
 
 describe('JwtAuthGuard.handleRequest', () => {
-  const guard = new JwtAuthGuard(new Reflector(), new VerifiedTokenCache(), { validate: jest.fn() } as unknown as SessionValidator);
+  const guard = new JwtAuthGuard(new Reflector(), new VerifiedTokenCache(), {
+    validate: jest.fn(),
+  } as unknown as SessionValidator);
 
   it('returns the verified user', () => {
     expect(guard.handleRequest(null, { userId: 'u1' }, undefined)).toEqual({ userId: 'u1' });
@@ -22,7 +24,12 @@ describe('JwtAuthGuard.handleRequest', () => {
     [Object.assign(new Error('invalid signature'), { name: 'JsonWebTokenError' }), 'The access token is invalid'],
     [undefined, 'The access token is invalid'],
   ])('answers a missing or bad token with 401 (%s)', (info, message) => {
-    expect(() => guard.handleRequest(null, false, info)).toThrow(expect.objectContaining({ status: 401, response: expect.objectContaining({ code: 'UNAUTHORIZED', message }) }) as Error);
+    expect(() => guard.handleRequest(null, false, info)).toThrow(
+      expect.objectContaining({
+        status: 401,
+        response: expect.objectContaining({ code: 'UNAUTHORIZED', message }),
+      }) as Error,
+    );
   });
 });
 

@@ -28,9 +28,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: AuthUser }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | string[] | undefined>; user?: AuthUser }>();
     const token = bearerToken(req);
     const claims = token ? this.verified.get(token) : undefined;
     if (claims) {
@@ -45,7 +50,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (!user) {
       const reason = info instanceof Error ? info.name : undefined;
       const message =
-        reason === 'TokenExpiredError' ? 'The access token has expired' : info instanceof Error && /No auth token/i.test(info.message) ? 'A bearer token is required' : 'The access token is invalid';
+        reason === 'TokenExpiredError'
+          ? 'The access token has expired'
+          : info instanceof Error && /No auth token/i.test(info.message)
+            ? 'A bearer token is required'
+            : 'The access token is invalid';
       throw new ApiException(401, 'UNAUTHORIZED', message, { headers: BEARER_CHALLENGE });
     }
     return user;

@@ -1,7 +1,15 @@
 import type { AccessTokenClaims } from '../auth.types';
 import { VerifiedTokenCache } from './verified-token-cache';
 
-const claims = (exp?: number): AccessTokenClaims => ({ sub: 'u', orgId: 'o', roleLevel: 'L1', sid: 's', sv: 0, jti: 'j', exp });
+const claims = (exp?: number): AccessTokenClaims => ({
+  sub: 'u',
+  orgId: 'o',
+  roleLevel: 'L1',
+  sid: 's',
+  sv: 0,
+  jti: 'j',
+  exp,
+});
 
 describe('VerifiedTokenCache', () => {
   it('serves a verified token until it expires, then forgets it', () => {

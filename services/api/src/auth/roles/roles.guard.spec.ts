@@ -37,6 +37,8 @@ describe('RolesGuard', () => {
   }
 
   it('answers 401 when a role is required and there is no user', () => {
-    expect(() => guard.canActivate(contextFor('L1', undefined))).toThrow(expect.objectContaining({ status: 401 }) as Error);
+    expect(() => guard.canActivate(contextFor('L1', undefined))).toThrow(
+      expect.objectContaining({ status: 401 }) as Error,
+    );
   });
 });

@@ -14,12 +14,17 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const minimum = this.reflector.getAllAndOverride<RoleLevel | undefined>(MIN_ROLE, [context.getHandler(), context.getClass()]);
+    const minimum = this.reflector.getAllAndOverride<RoleLevel | undefined>(MIN_ROLE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!minimum) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!user) throw new ApiException(401, 'UNAUTHORIZED', 'Authentication required');
     if (roleRank(user.roleLevel) < roleRank(minimum)) {
-      throw new ApiException(403, 'INSUFFICIENT_ROLE', `This action requires role level ${minimum} or higher`, { details: { required: minimum, actual: user.roleLevel } });
+      throw new ApiException(403, 'INSUFFICIENT_ROLE', `This action requires role level ${minimum} or higher`, {
+        details: { required: minimum, actual: user.roleLevel },
+      });
     }
     return true;
   }

@@ -16,7 +16,11 @@ const claims: AccessTokenClaims = { sub: 'u1', orgId: 'o1', roleLevel: 'L4', sid
 
 function setup(found: SessionSnapshot | null = snapshot, ttlMs = 5_000) {
   const repo = { findSnapshot: jest.fn().mockResolvedValue(found) };
-  const validator = new SessionValidator(repo as unknown as SessionsRepository, { sessionCacheTtlMs: ttlMs }, { now: () => NOW });
+  const validator = new SessionValidator(
+    repo as unknown as SessionsRepository,
+    { sessionCacheTtlMs: ttlMs },
+    { now: () => NOW },
+  );
   return { validator, repo };
 }
 

@@ -68,5 +68,7 @@ function isUsable(s: SessionSnapshot | null, claims: AccessTokenClaims, now: Dat
 }
 
 function sessionInvalid(): ApiException {
-  return new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again', { headers: { 'WWW-Authenticate': 'Bearer realm="chefcloud", error="invalid_token"' } });
+  return new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="chefcloud", error="invalid_token"' },
+  });
 }

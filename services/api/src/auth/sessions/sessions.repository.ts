@@ -11,7 +11,14 @@ export interface SessionSnapshot {
   platform: string;
   expiresAt: Date;
   revokedAt: Date | null;
-  user: { email: string; orgId: string; branchId: string | null; roleLevel: RoleLevel; isActive: boolean; sessionVersion: number };
+  user: {
+    email: string;
+    orgId: string;
+    branchId: string | null;
+    roleLevel: RoleLevel;
+    isActive: boolean;
+    sessionVersion: number;
+  };
 }
 
 export interface NewSession {
@@ -44,14 +51,19 @@ export class SessionsRepository {
         platform: true,
         expiresAt: true,
         revokedAt: true,
-        user: { select: { email: true, orgId: true, branchId: true, roleLevel: true, isActive: true, sessionVersion: true } },
+        user: {
+          select: { email: true, orgId: true, branchId: true, roleLevel: true, isActive: true, sessionVersion: true },
+        },
       },
     });
   }
 
   /** Revoke one session; false when it was already revoked. */
   async revoke(id: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.client.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+    const { count } = await this.prisma.client.session.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: now },
+    });
     return count > 0;
   }
 

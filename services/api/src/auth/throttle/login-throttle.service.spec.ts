@@ -33,7 +33,10 @@ describe('LoginThrottleService', () => {
     await service.recordFailure('a@x.test');
     await expect(service.beforeAttempt('1.1.1.2', 'a@x.test')).resolves.toEqual({ accountHasFailures: true });
     await service.recordFailure('a@x.test');
-    await expect(service.beforeAttempt('1.1.1.3', 'a@x.test')).rejects.toMatchObject({ status: 429, headers: { 'Retry-After': '900' } });
+    await expect(service.beforeAttempt('1.1.1.3', 'a@x.test')).rejects.toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '900' },
+    });
   });
 
   it('clears nothing on a success when there were no failures', async () => {

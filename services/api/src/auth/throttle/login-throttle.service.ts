@@ -23,14 +23,18 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
-    @Inject(THROTTLE_STORE) private readonly store: ThrottleStore & { sweep?: (olderThanSeconds: number) => Promise<number> },
+    @Inject(THROTTLE_STORE)
+    private readonly store: ThrottleStore & { sweep?: (olderThanSeconds: number) => Promise<number> },
   ) {}
 
   onModuleInit(): void {
     if (!this.store.sweep) return;
-    const keepSeconds = Math.max(this.config.loginThrottle.ipWindowSeconds, this.config.loginThrottle.accountWindowSeconds) * 2;
+    const keepSeconds =
+      Math.max(this.config.loginThrottle.ipWindowSeconds, this.config.loginThrottle.accountWindowSeconds) * 2;
     this.sweepTimer = setInterval(() => {
-      this.store.sweep?.(keepSeconds).catch((error: unknown) => this.logger.warn(`sweeping login_throttle failed: ${String(error)}`));
+      this.store
+        .sweep?.(keepSeconds)
+        .catch((error: unknown) => this.logger.warn(`sweeping login_throttle failed: ${String(error)}`));
     }, SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
@@ -46,7 +50,12 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
    */
   async beforeAttempt(ip: string, email: string): Promise<{ accountHasFailures: boolean }> {
     const { ipLimit, ipWindowSeconds, accountLimit, accountWindowSeconds } = this.config.loginThrottle;
-    const [byIp, byAccount] = await this.store.hitAndPeek(ipKey(ip), ipWindowSeconds, accountKey(email), accountWindowSeconds);
+    const [byIp, byAccount] = await this.store.hitAndPeek(
+      ipKey(ip),
+      ipWindowSeconds,
+      accountKey(email),
+      accountWindowSeconds,
+    );
     if (byIp.hits > ipLimit) throw tooManyAttempts(byIp);
     if (byAccount && byAccount.hits >= accountLimit) throw tooManyAttempts(byAccount);
     return { accountHasFailures: byAccount !== null };

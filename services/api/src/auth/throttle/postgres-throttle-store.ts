@@ -40,10 +40,17 @@ export class PostgresThrottleStore implements ThrottleStore {
   }
 
   /** The IP hit and the account peek of one login attempt, in a single statement. */
-  async hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]> {
+  async hitAndPeek(
+    hitKey: string,
+    hitWindowSeconds: number,
+    peekKey: string,
+    peekWindowSeconds: number,
+  ): Promise<[ThrottleCount, ThrottleCount | null]> {
     return this.orFallback(
       async () => {
-        const rows = await this.prisma.client.$queryRaw<(Row & { peek_hits: number | null; peek_started_at: Date | null })[]>`
+        const rows = await this.prisma.client.$queryRaw<
+          (Row & { peek_hits: number | null; peek_started_at: Date | null })[]
+        >`
           WITH hit AS (
             INSERT INTO login_throttle AS t (key, hits, window_started_at) VALUES (${hitKey}, 1, now())
             ON CONFLICT (key) DO UPDATE SET
@@ -55,7 +62,10 @@ export class PostgresThrottleStore implements ThrottleStore {
           FROM hit LEFT JOIN login_throttle peek
             ON peek.key = ${peekKey} AND peek.window_started_at > now() - make_interval(secs => ${peekWindowSeconds})`;
         const row = rows[0];
-        const peek = row?.peek_hits != null && row.peek_started_at ? toCount({ hits: row.peek_hits, window_started_at: row.peek_started_at }, peekWindowSeconds) : null;
+        const peek =
+          row?.peek_hits != null && row.peek_started_at
+            ? toCount({ hits: row.peek_hits, window_started_at: row.peek_started_at }, peekWindowSeconds)
+            : null;
         return [toCount(row, hitWindowSeconds), peek] as [ThrottleCount, ThrottleCount | null];
       },
       () => this.fallback.hitAndPeek(hitKey, hitWindowSeconds, peekKey, peekWindowSeconds),
@@ -74,7 +84,9 @@ export class PostgresThrottleStore implements ThrottleStore {
   /** Delete windows that ended long ago (called periodically by the throttle service). */
   async sweep(olderThanSeconds: number): Promise<number> {
     return this.orFallback(
-      () => this.prisma.client.$executeRaw`DELETE FROM login_throttle WHERE window_started_at < now() - make_interval(secs => ${olderThanSeconds})`,
+      () =>
+        this.prisma.client
+          .$executeRaw`DELETE FROM login_throttle WHERE window_started_at < now() - make_interval(secs => ${olderThanSeconds})`,
       () => Promise.resolve(0),
     );
   }
@@ -87,7 +99,9 @@ export class PostgresThrottleStore implements ThrottleStore {
       const now = Date.now();
       if (now - this.lastWarningAt >= MISSING_TABLE_WARNING_INTERVAL_MS) {
         this.lastWarningAt = now;
-        this.logger.warn('login_throttle table does not exist - throttling logins per instance (run prisma migrate deploy)');
+        this.logger.warn(
+          'login_throttle table does not exist - throttling logins per instance (run prisma migrate deploy)',
+        );
       }
       return fallback();
     }
@@ -96,5 +110,8 @@ export class PostgresThrottleStore implements ThrottleStore {
 
 function toCount(row: Row | undefined, windowSeconds: number): ThrottleCount {
   if (!row) throw new Error('login_throttle upsert returned no row');
-  return { hits: Number(row.hits), resetAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000) };
+  return {
+    hits: Number(row.hits),
+    resetAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000),
+  };
 }

@@ -11,7 +11,12 @@ export interface ThrottleStore {
   hit(key: string, windowSeconds: number): Promise<ThrottleCount>;
   reset(key: string): Promise<void>;
   /** hit(hitKey) and peek(peekKey) together (one round trip where the store allows). */
-  hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]>;
+  hitAndPeek(
+    hitKey: string,
+    hitWindowSeconds: number,
+    peekKey: string,
+    peekWindowSeconds: number,
+  ): Promise<[ThrottleCount, ThrottleCount | null]>;
 }
 
 /** Per-process counters; used when the shared table is not available (and in unit tests). */
@@ -42,7 +47,12 @@ export class MemoryThrottleStore implements ThrottleStore {
     return Promise.resolve();
   }
 
-  async hitAndPeek(hitKey: string, hitWindowSeconds: number, peekKey: string, peekWindowSeconds: number): Promise<[ThrottleCount, ThrottleCount | null]> {
+  async hitAndPeek(
+    hitKey: string,
+    hitWindowSeconds: number,
+    peekKey: string,
+    peekWindowSeconds: number,
+  ): Promise<[ThrottleCount, ThrottleCount | null]> {
     return [await this.hit(hitKey, hitWindowSeconds), await this.peek(peekKey, peekWindowSeconds)];
   }
 

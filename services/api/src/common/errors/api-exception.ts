@@ -8,7 +8,12 @@ import type { ErrorEnvelope } from './error-envelope';
 export class ApiException extends HttpException {
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, options: { details?: unknown; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+  ) {
     const body: Omit<ErrorEnvelope, 'requestId'> = {
       statusCode: status,
       code,

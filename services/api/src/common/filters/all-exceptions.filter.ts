@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailableError, isMissingTableError, migrationCreatingTable, missingTableName, prismaErrorCode } from '@chefcloud/db';
+import {
+  isDatabaseUnavailableError,
+  isMissingTableError,
+  migrationCreatingTable,
+  missingTableName,
+  prismaErrorCode,
+} from '@chefcloud/db';
 import { ApiException } from '../errors/api-exception';
 import { defaultCodeFor, type ErrorEnvelope } from '../errors/error-envelope';
 
@@ -20,7 +26,11 @@ const DATABASE_RETRY_AFTER_SECONDS = '5';
  */
 export function mapException(exception: unknown): Mapped {
   if (exception instanceof ApiException) {
-    return { status: exception.getStatus(), body: exception.getResponse() as Omit<ErrorEnvelope, 'requestId'>, headers: exception.headers };
+    return {
+      status: exception.getStatus(),
+      body: exception.getResponse() as Omit<ErrorEnvelope, 'requestId'>,
+      headers: exception.headers,
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -35,9 +45,18 @@ export function mapException(exception: unknown): Mapped {
         status,
         body: {
           statusCode: status,
-          code: typeof r.code === 'string' ? r.code : Array.isArray(r.message) ? 'VALIDATION_FAILED' : defaultCodeFor(status),
+          code:
+            typeof r.code === 'string'
+              ? r.code
+              : Array.isArray(r.message)
+                ? 'VALIDATION_FAILED'
+                : defaultCodeFor(status),
           message,
-          ...(Array.isArray(r.message) ? { details: r.message } : r.details !== undefined ? { details: r.details } : {}),
+          ...(Array.isArray(r.message)
+            ? { details: r.message }
+            : r.details !== undefined
+              ? { details: r.details }
+              : {}),
         },
       };
     }
@@ -46,7 +65,14 @@ export function mapException(exception: unknown): Mapped {
 
   // Errors raised by body-parser before any handler runs (malformed JSON, oversized body, ...).
   const e = exception as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+  if (
+    e &&
+    typeof e === 'object' &&
+    typeof e.type === 'string' &&
+    typeof e.status === 'number' &&
+    e.status >= 400 &&
+    e.status < 500
+  ) {
     const status = e.status;
     const messages: Record<string, string> = {
       'entity.parse.failed': 'Malformed JSON body',
@@ -57,8 +83,12 @@ export function mapException(exception: unknown): Mapped {
     };
     // body-parser's own messages can quote the input ("Unexpected token ... in JSON"), so they get
     // a fixed text; our request guards (common/http) mark theirs as safe to show.
-    const own = (e as { chefcloud?: boolean }).chefcloud === true && exception instanceof Error ? exception.message : undefined;
-    return { status, body: { statusCode: status, code: defaultCodeFor(status), message: messages[e.type] ?? own ?? 'Bad request' } };
+    const own =
+      (e as { chefcloud?: boolean }).chefcloud === true && exception instanceof Error ? exception.message : undefined;
+    return {
+      status,
+      body: { statusCode: status, code: defaultCodeFor(status), message: messages[e.type] ?? own ?? 'Bad request' },
+    };
   }
 
   if (isMissingTableError(exception)) {
@@ -86,17 +116,26 @@ export function mapException(exception: unknown): Mapped {
   }
   switch (prismaErrorCode(exception)) {
     case 'P2002':
-      return { status: 409, body: { statusCode: 409, code: 'CONFLICT', message: 'A record with the same unique value already exists' } };
+      return {
+        status: 409,
+        body: { statusCode: 409, code: 'CONFLICT', message: 'A record with the same unique value already exists' },
+      };
     case 'P2025':
     case 'P2001':
       return { status: 404, body: { statusCode: 404, code: 'NOT_FOUND', message: 'Record not found' } };
     case 'P2003':
-      return { status: 409, body: { statusCode: 409, code: 'CONFLICT', message: 'A related record does not exist or is still referenced' } };
+      return {
+        status: 409,
+        body: { statusCode: 409, code: 'CONFLICT', message: 'A related record does not exist or is still referenced' },
+      };
     case 'P2000':
     case 'P2006':
     case 'P2007':
     case 'P2023':
-      return { status: 400, body: { statusCode: 400, code: 'BAD_REQUEST', message: 'A value is invalid for its column' } };
+      return {
+        status: 400,
+        body: { statusCode: 400, code: 'BAD_REQUEST', message: 'A value is invalid for its column' },
+      };
     default:
       return { status: 500, body: { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' } };
   }
@@ -113,7 +152,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, body, headers } = mapException(exception);
     if (status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error({ err: { name: err.name, message: err.message, stack: status === 500 ? err.stack : undefined }, requestId: req.id }, `${req.method} ${req.url} failed with ${status}`);
+      this.logger.error(
+        {
+          err: { name: err.name, message: err.message, stack: status === 500 ? err.stack : undefined },
+          requestId: req.id,
+        },
+        `${req.method} ${req.url} failed with ${status}`,
+      );
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);

@@ -4,7 +4,11 @@ import type { NextFunction, Request, Response } from 'express';
  * An error shaped like body-parser's (status + type), so the exception filter maps it to a 4xx;
  * `chefcloud: true` tells the filter its message is safe to show as is.
  */
-export function requestError(status: number, type: string, message: string): Error & { status: number; type: string; expose: boolean; chefcloud: true } {
+export function requestError(
+  status: number,
+  type: string,
+  message: string,
+): Error & { status: number; type: string; expose: boolean; chefcloud: true } {
   return Object.assign(new Error(message), { status, type, expose: true, chefcloud: true as const });
 }
 

@@ -13,7 +13,8 @@ export class IdParamPipe implements PipeTransform<string, string> {
   ) {}
 
   transform(value: string): string {
-    if (typeof value !== 'string' || !this.pattern.test(value)) throw new ApiException(404, 'NOT_FOUND', `${this.what} not found`);
+    if (typeof value !== 'string' || !this.pattern.test(value))
+      throw new ApiException(404, 'NOT_FOUND', `${this.what} not found`);
     return value;
   }
 }

@@ -17,7 +17,15 @@ export function IsoDateTime(field: string): PropertyDecorator {
       const date = new Date(value);
       // V8 rolls 2026-02-30 over to March 2; refuse impossible days instead.
       // Years outside 1970–9999 are typos, not schedules (and year 0 does not exist in PostgreSQL).
-      return Number.isNaN(date.getTime()) || year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth ? value : date;
+      return Number.isNaN(date.getTime()) ||
+        year < 1970 ||
+        year > 9999 ||
+        month < 1 ||
+        month > 12 ||
+        day < 1 ||
+        day > daysInMonth
+        ? value
+        : date;
     }),
     IsDate({ message: `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-11-26T02:00:00Z` }),
   );

@@ -5,7 +5,10 @@ describe('flattenValidationErrors', () => {
     expect(
       flattenValidationErrors([
         { property: 'email', constraints: { isEmail: 'email must be a valid email address' }, children: [] },
-        { property: 'scopes', children: [{ property: 'roles', constraints: { isArray: 'roles must be an array' }, children: [] }] },
+        {
+          property: 'scopes',
+          children: [{ property: 'roles', constraints: { isArray: 'roles must be an array' }, children: [] }],
+        },
         { property: '', constraints: { unknownValue: 'an unknown value was passed' } },
       ]),
     ).toEqual([

@@ -33,7 +33,9 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
       const fields = [...new Set(details.map((d) => d.field))];
-      return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${fields.join(', ') || 'body'}`, { details });
+      return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${fields.join(', ') || 'body'}`, {
+        details,
+      });
     },
   });
 }

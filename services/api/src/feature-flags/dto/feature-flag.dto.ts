@@ -1,13 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { FeatureFlag, FlagAudit } from '@chefcloud/db';
 import { ROLE_LEVELS } from '../../auth/auth.types';
 
 export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export class FlagScopesDto {
-  @ApiPropertyOptional({ enum: ROLE_LEVELS, isArray: true, example: ['L4', 'L5'], description: 'Only these role levels' })
+  @ApiPropertyOptional({
+    enum: ROLE_LEVELS,
+    isArray: true,
+    example: ['L4', 'L5'],
+    description: 'Only these role levels',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5)
@@ -24,7 +42,11 @@ export class FlagScopesDto {
 }
 
 class ReasonDto {
-  @ApiPropertyOptional({ maxLength: 500, example: 'Checkout errors spiking', description: 'Recorded in the audit trail' })
+  @ApiPropertyOptional({
+    maxLength: 500,
+    example: 'Checkout errors spiking',
+    description: 'Recorded in the audit trail',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -34,7 +56,9 @@ class ReasonDto {
 export class CreateFeatureFlagDto extends ReasonDto {
   @ApiProperty({ example: 'new-checkout', pattern: FLAG_KEY_PATTERN.source })
   @IsString()
-  @Matches(FLAG_KEY_PATTERN, { message: 'key must be 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit' })
+  @Matches(FLAG_KEY_PATTERN, {
+    message: 'key must be 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+  })
   key!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
@@ -48,7 +72,12 @@ export class CreateFeatureFlagDto extends ReasonDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 100, description: 'Share of eligible users (sticky per user)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    default: 100,
+    description: 'Share of eligible users (sticky per user)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -154,5 +183,15 @@ export function toFlagDto(f: FeatureFlag): FeatureFlagDto {
 }
 
 export function toAuditDto(a: FlagAudit): FlagAuditDto {
-  return { id: a.id, flagKey: a.flagKey, orgId: a.orgId, userId: a.userId, action: a.action, before: a.before, after: a.after, reason: a.reason, createdAt: a.createdAt };
+  return {
+    id: a.id,
+    flagKey: a.flagKey,
+    orgId: a.orgId,
+    userId: a.userId,
+    action: a.action,
+    before: a.before,
+    after: a.after,
+    reason: a.reason,
+    createdAt: a.createdAt,
+  };
 }

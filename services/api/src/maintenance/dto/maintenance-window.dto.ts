@@ -24,7 +24,10 @@ export class CreateMaintenanceWindowDto {
   @IsBoolean()
   blockWrites?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'A window for every org; platform admins only (PLATFORM_ADMIN_ORG_SLUG)' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'A window for every org; platform admins only (PLATFORM_ADMIN_ORG_SLUG)',
+  })
   @IsOptional()
   @IsBoolean()
   global?: boolean;
