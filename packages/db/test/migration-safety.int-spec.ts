@@ -10,9 +10,16 @@ import { listShippedMigrations } from '../src/migrations/shipped-migrations';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { createTestDatabase, migrateDeployBefore, npmRun, type TestDatabase } from '../src/testing';
 
+/** Temporary migration folders of this file, removed after it (tests leave nothing behind). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** The shipped migrations plus one new migration with `sql`. */
 function withNewMigration(name: string, sql: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-lint-'));
+  tempDirs.push(dir);
   fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   fs.mkdirSync(path.join(dir, name));
   fs.writeFileSync(path.join(dir, name, 'migration.sql'), sql);

@@ -30,9 +30,16 @@ async function shadowDatabases(adminUrl: string): Promise<string[]> {
   );
 }
 
+/** Writable copies made by this file, removed after it (tests leave nothing behind). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A writable copy of the schema and migrations, for commands that write migrations. */
 function copyPrismaDir(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-prisma-'));
+  tempDirs.push(dir);
   fs.cpSync(path.join(DB_PACKAGE_DIR, 'prisma'), dir, { recursive: true });
   return {
     dir,

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       maintenanceCacheTtlMs: 5000,
       flagCacheTtlMs: 5000,
       platformAdminOrgSlug: null,
+      maxOpenWindows: 20,
     });
   });
 

@@ -19,6 +19,11 @@ import {
 import { FeatureFlagsRepository } from './feature-flags.repository';
 import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
 
+/** The platform operator's identity and words removed from an audit row (shown to other orgs). */
+function redactAudit(audit: FlagAuditDto): FlagAuditDto {
+  return { ...audit, userId: null, reason: null, redacted: true };
+}
+
 const scopesValue = (
   scopes: FlagScopesDto | null | undefined,
 ): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined =>
@@ -70,11 +75,19 @@ export class FeatureFlagsService {
   }
 
   async list(user: AuthUser): Promise<{ flags: FeatureFlagDto[] }> {
-    return { flags: (await this.flags.listEffective(user.orgId)).map(toFlagDto) };
+    const flags = await this.flags.listEffective(user.orgId);
+    const platformOrg = await this.platform.isPlatformOrg(user.orgId);
+    return { flags: flags.map((f) => this.shown(f, platformOrg)) };
   }
 
   async get(user: AuthUser, key: string): Promise<FeatureFlagDto> {
-    return toFlagDto(await this.visible(user, key));
+    return this.shown(await this.visible(user, key), await this.platform.isPlatformOrg(user.orgId));
+  }
+
+  /** A global flag shown to another org than the platform operator's does not name who changed it. */
+  private shown(flag: FeatureFlag, viewerIsPlatformOrg: boolean): FeatureFlagDto {
+    const dto = toFlagDto(flag);
+    return flag.orgId === null && !viewerIsPlatformOrg ? { ...dto, createdById: null, updatedById: null } : dto;
   }
 
   async update(user: AuthUser, key: string, dto: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
@@ -105,7 +118,10 @@ export class FeatureFlagsService {
     const flag = await this.visible(user, key);
     const { page, pageSize, skip } = pageOf(query);
     const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
-    return { items: items.map(toAuditDto), page, pageSize, total };
+    // A global flag's trail shown to another org: what changed and when, but not who on the
+    // platform team did it nor the free-text reason they gave (internal to the operator).
+    const redact = flag.orgId === null && !(await this.platform.isPlatformOrg(user.orgId));
+    return { items: items.map((a) => (redact ? redactAudit(toAuditDto(a)) : toAuditDto(a))), page, pageSize, total };
   }
 
   /** Evaluate `key` for a user. Never throws: a missing flag, a missing table or any error gives enabled=false with a reason. */

@@ -25,6 +25,12 @@ export class PlatformAdminService {
     return user.orgId === (await this.platformOrgId());
   }
 
+  /** Whether `orgId` is the platform operator's org (any role). */
+  async isPlatformOrg(orgId: string): Promise<boolean> {
+    if (!this.config.changeControl.platformAdminOrgSlug) return false;
+    return orgId === (await this.platformOrgId());
+  }
+
   async assertPlatformAdmin(user: AuthUser, what: string): Promise<void> {
     if (!(await this.isPlatformAdmin(user))) {
       throw new ApiException(

@@ -1,9 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isMissingTableError } from '@chefcloud/db';
+import { isMissingTableError, Prisma } from '@chefcloud/db';
 import { PrismaService } from '../../database/prisma.service';
-import { MemoryThrottleStore, type ThrottleCount, type ThrottleStore } from './throttle-store';
+import {
+  MemoryThrottleStore,
+  type ThrottleCount,
+  type ThrottleHit,
+  type ThrottleRelease,
+  type ThrottleStore,
+} from './throttle-store';
 
 interface Row {
+  key: string;
   hits: number;
   window_started_at: Date;
 }
@@ -11,10 +18,13 @@ interface Row {
 const MISSING_TABLE_WARNING_INTERVAL_MS = 60_000;
 
 /**
- * Counters in the `login_throttle` table, shared by every API instance (one atomic upsert per
- * hit). When the table does not exist yet (migration not applied) the store fails open to
- * per-process counters, so login keeps working and stays throttled per instance; a warning is
- * logged at most once a minute. Any other database error propagates (→ 503).
+ * Counters in the `login_throttle` table, shared by every API instance. `hitAll` bumps every key
+ * of an attempt in ONE upsert statement: PostgreSQL's row locks make each increment atomic, so
+ * parallel attempts on several instances each see a distinct count (no read-then-write race),
+ * and rows are locked in key order, so two attempts can never deadlock each other. When the
+ * table does not exist yet (migration not applied) the store fails open to per-process
+ * counters, so login keeps working and stays throttled per instance; a warning is logged at
+ * most once a minute. Any other database error propagates (→ 503).
  */
 @Injectable()
 export class PostgresThrottleStore implements ThrottleStore {
@@ -24,60 +34,42 @@ export class PostgresThrottleStore implements ThrottleStore {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async hit(key: string, windowSeconds: number): Promise<ThrottleCount> {
+  async hitAll(hits: readonly ThrottleHit[]): Promise<ThrottleCount[]> {
+    if (hits.length === 0) return [];
     return this.orFallback(
       async () => {
+        const windowOf = Prisma.join(
+          hits.map((h) => Prisma.sql`WHEN ${h.key}::text THEN ${h.windowSeconds}::double precision`),
+          ' ',
+        );
+        const expired = Prisma.sql`t.window_started_at <= now() - make_interval(secs => CASE EXCLUDED.key ${windowOf} END)`;
         const rows = await this.prisma.client.$queryRaw<Row[]>`
-          INSERT INTO login_throttle AS t (key, hits, window_started_at) VALUES (${key}, 1, now())
+          INSERT INTO login_throttle AS t (key, hits, window_started_at)
+          SELECT v.key, 1, now() FROM (VALUES ${Prisma.join(hits.map((h) => Prisma.sql`(${h.key}::text)`))}) AS v(key)
+          ORDER BY v.key
           ON CONFLICT (key) DO UPDATE SET
-            hits = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${windowSeconds}) THEN 1 ELSE t.hits + 1 END,
-            window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${windowSeconds}) THEN now() ELSE t.window_started_at END
-          RETURNING hits, window_started_at`;
-        return toCount(rows[0], windowSeconds);
+            hits = CASE WHEN ${expired} THEN 1 ELSE t.hits + 1 END,
+            window_started_at = CASE WHEN ${expired} THEN now() ELSE t.window_started_at END
+          RETURNING key, hits, window_started_at`;
+        const byKey = new Map(rows.map((r) => [r.key, r]));
+        return hits.map((h) => toCount(byKey.get(h.key), h.windowSeconds));
       },
-      () => this.fallback.hit(key, windowSeconds),
+      () => this.fallback.hitAll(hits),
     );
   }
 
-  /** The IP hit and the account peek of one login attempt, in a single statement. */
-  async hitAndPeek(
-    hitKey: string,
-    hitWindowSeconds: number,
-    peekKey: string,
-    peekWindowSeconds: number,
-  ): Promise<[ThrottleCount, ThrottleCount | null]> {
-    return this.orFallback(
-      async () => {
-        const rows = await this.prisma.client.$queryRaw<
-          (Row & { peek_hits: number | null; peek_started_at: Date | null })[]
-        >`
-          WITH hit AS (
-            INSERT INTO login_throttle AS t (key, hits, window_started_at) VALUES (${hitKey}, 1, now())
-            ON CONFLICT (key) DO UPDATE SET
-              hits = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${hitWindowSeconds}) THEN 1 ELSE t.hits + 1 END,
-              window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => ${hitWindowSeconds}) THEN now() ELSE t.window_started_at END
-            RETURNING hits, window_started_at
-          )
-          SELECT hit.hits, hit.window_started_at, peek.hits AS peek_hits, peek.window_started_at AS peek_started_at
-          FROM hit LEFT JOIN login_throttle peek
-            ON peek.key = ${peekKey} AND peek.window_started_at > now() - make_interval(secs => ${peekWindowSeconds})`;
-        const row = rows[0];
-        const peek =
-          row?.peek_hits != null && row.peek_started_at
-            ? toCount({ hits: row.peek_hits, window_started_at: row.peek_started_at }, peekWindowSeconds)
-            : null;
-        return [toCount(row, hitWindowSeconds), peek] as [ThrottleCount, ThrottleCount | null];
-      },
-      () => this.fallback.hitAndPeek(hitKey, hitWindowSeconds, peekKey, peekWindowSeconds),
-    );
-  }
-
-  async reset(key: string): Promise<void> {
+  /** One single-row statement per key, one after the other: a release holds one row lock at a time (no deadlock). */
+  async release(releases: readonly ThrottleRelease[]): Promise<void> {
     await this.orFallback(
       async () => {
-        await this.prisma.client.$executeRaw`DELETE FROM login_throttle WHERE key = ${key}`;
+        for (const r of releases) {
+          if (r.by <= 0) continue;
+          await this.prisma.client.$executeRaw`
+            UPDATE login_throttle SET hits = GREATEST(hits - ${r.by}::int, 0)
+            WHERE key = ${r.key} AND window_started_at = ${r.startedAt}`;
+        }
       },
-      () => this.fallback.reset(key),
+      () => this.fallback.release(releases),
     );
   }
 
@@ -110,8 +102,6 @@ export class PostgresThrottleStore implements ThrottleStore {
 
 function toCount(row: Row | undefined, windowSeconds: number): ThrottleCount {
   if (!row) throw new Error('login_throttle upsert returned no row');
-  return {
-    hits: Number(row.hits),
-    resetAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000),
-  };
+  const startedAt = new Date(row.window_started_at);
+  return { hits: Number(row.hits), startedAt, resetAt: new Date(startedAt.getTime() + windowSeconds * 1000) };
 }

@@ -71,3 +71,24 @@ function inspect(value: unknown, depth: number): Problem | null {
   }
   return null;
 }
+
+/**
+ * An error middleware right after the JSON parser: a body whose Content-Encoding (gzip,
+ * deflate, br) does not inflate reaches us as zlib's error (Z_DATA_ERROR, Z_BUF_ERROR, ...)
+ * without body-parser's `type`; it is the client's fault, so it becomes a 400 like any other
+ * unreadable body. Every other error passes through unchanged.
+ */
+export function badEncodingIs400(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  const e = error as { code?: unknown; errno?: unknown; type?: unknown } | null;
+  // zlib's codes: Z_DATA_ERROR, Z_BUF_ERROR... (gzip, deflate); ERR__ERROR_FORMAT_PADDING_2... (brotli).
+  if (
+    e?.type === undefined &&
+    typeof e?.errno === 'number' &&
+    typeof e.code === 'string' &&
+    /^(Z_|ERR_)/.test(e.code)
+  ) {
+    next(requestError(400, 'encoding.invalid', 'The request body could not be decompressed (Content-Encoding)'));
+    return;
+  }
+  next(error);
+}
