@@ -5,11 +5,9 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { applyConnectionTimeouts } from './common/http/connection-timeouts';
 import { noStore } from './common/http/no-store.middleware';
-import { badEncodingIs400, rejectHostileJson, requireJsonBodies } from './common/http/request-guards.middleware';
-import { createValidationPipe } from './common/validation/validation-pipe';
+import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
 
@@ -55,11 +53,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // characters are 400 before any handler runs; a body that does not inflate is 400.
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
-  app.use(badEncodingIs400);
+  app.use(typeBodyParserErrors);
   app.use(rejectHostileJson);
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
   if (config.apiDocsEnabled) setupOpenApi(app);
   applyConnectionTimeouts(app.getHttpServer() as Server, config.http);
   return app;

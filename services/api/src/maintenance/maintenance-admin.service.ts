@@ -3,7 +3,7 @@ import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page } from '../common/pagination/pagination.dto';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
@@ -104,16 +104,15 @@ export class MaintenanceAdminService {
   private async changeable(user: AuthUser, id: string): Promise<MaintenanceWindow> {
     const window = await this.windows.findById(id);
     if (!window || (window.orgId !== null && window.orgId !== user.orgId)) {
-      throw new ApiException(404, 'NOT_FOUND', 'Maintenance window not found');
+      throw new AppException('NOT_FOUND', 'Maintenance window not found');
     }
     if (window.orgId === null) await this.platform.assertPlatformAdmin(user, 'change global maintenance windows');
     return window;
   }
 }
 
-function tooManyOpenWindows(cap: number): ApiException {
-  return new ApiException(
-    409,
+function tooManyOpenWindows(cap: number): AppException {
+  return new AppException(
     'TOO_MANY_OPEN_WINDOWS',
     `At most ${cap} maintenance windows may be scheduled or in force at once; end or wait for one first`,
     { details: { maxOpenWindows: cap } },
@@ -123,12 +122,12 @@ function tooManyOpenWindows(cap: number): ApiException {
 function checked(result: MaintenanceWindow | 'conflict' | 'cap', cap: number): MaintenanceWindow {
   if (result === 'cap') throw tooManyOpenWindows(cap);
   if (result === 'conflict')
-    throw new ApiException(409, 'CONFLICT', 'The window was changed by another request meanwhile; read it and retry');
+    throw new AppException('CONFLICT', 'The window was changed by another request meanwhile; read it and retry');
   return result;
 }
 
-function invalid(field: string, message: string): ApiException {
-  return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${field}`, {
+function invalid(field: string, message: string): AppException {
+  return new AppException('VALIDATION_FAILED', `Request validation failed: ${field}`, {
     details: [{ field, errors: [message] }],
   });
 }
