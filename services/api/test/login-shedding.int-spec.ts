@@ -123,6 +123,10 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     expect(results.filter((r) => r.status === 401).length).toBeLessThan(SPRAY / 2);
     expect([200, 401, 503]).toContain(real.status);
     expect(realMs).toBeLessThan(Math.max(3_000, 2_000 + 4 * loginMs));
-    expect(percentile(liveness, 99)).toBeLessThan(Math.max(50, 5 * idleLivenessP99));
+    // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core). On an
+    // idle 2-core instance p99 stays < 50 ms; a loaded CI machine slows every process, so the
+    // bound is relative to liveness measured just before the spray (a blocked event loop — a
+    // synchronous hash, a queue drained on the loop — would take seconds).
+    expect(percentile(liveness, 99)).toBeLessThan(Math.max(250, 10 * idleLivenessP99));
   });
 });
