@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PlatformModule } from './platform/platform-admin.service';
+import { RetentionModule } from './retention/retention.module';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         MaintenanceModule,
         FeatureFlagsModule,
         HealthModule,
+        RetentionModule,
         ...(options.extraModules ?? []),
       ],
     };
