@@ -36,6 +36,7 @@ export interface AppConfig {
     platformAdminOrgSlug: string | null;
     maxOpenWindows: number;
   };
+  retention: { sessionRetentionDays: number; intervalMs: number; batchSize: number };
   shutdownTimeoutMs: number;
   bcryptCost: number;
 }
@@ -111,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
       flagCacheTtlMs: e.FEATURE_FLAG_CACHE_TTL_MS,
       platformAdminOrgSlug: e.PLATFORM_ADMIN_ORG_SLUG ?? null,
       maxOpenWindows: e.MAINTENANCE_MAX_OPEN_WINDOWS,
+    },
+    retention: {
+      sessionRetentionDays: e.SESSION_RETENTION_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_MS,
+      batchSize: e.RETENTION_BATCH_SIZE,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     bcryptCost: e.BCRYPT_COST,

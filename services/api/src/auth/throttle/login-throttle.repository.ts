@@ -27,7 +27,7 @@ const MISSING_TABLE_WARNING_INTERVAL_MS = 60_000;
  * most once a minute. Any other database error propagates (→ 503).
  */
 @Injectable()
-export class PostgresThrottleStore implements ThrottleStore {
+export class LoginThrottleRepository implements ThrottleStore {
   private readonly logger = new Logger('LoginThrottle');
   private readonly fallback = new MemoryThrottleStore();
   private lastWarningAt = 0;
@@ -70,16 +70,6 @@ export class PostgresThrottleStore implements ThrottleStore {
         }
       },
       () => this.fallback.release(releases),
-    );
-  }
-
-  /** Delete windows that ended long ago (called periodically by the throttle service). */
-  async sweep(olderThanSeconds: number): Promise<number> {
-    return this.orFallback(
-      () =>
-        this.prisma.client
-          .$executeRaw`DELETE FROM login_throttle WHERE window_started_at < now() - make_interval(secs => ${olderThanSeconds})`,
-      () => Promise.resolve(0),
     );
   }
 
