@@ -48,7 +48,8 @@ function detachSignalHooks(): void {
   // Only the hooked ones: a second database in the same process finds them already removed
   // (unhooking an unhooked event throws).
   const hooked = hooks.hookedEvents();
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (hooked.includes(signal)) hooks.unhookEvent(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'])
+    if (hooked.includes(signal)) hooks.unhookEvent(signal);
 }
 
 export async function freePort(): Promise<number> {
