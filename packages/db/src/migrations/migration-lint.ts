@@ -58,7 +58,7 @@ export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_
   // squawk exits 1 with "Failed to find files" when every path it is given is excluded (a
   // database with only the baseline pending), so excluded files are never handed to it.
   const linted = files.filter((f) => !excluded.includes(f));
-  if (linted.length === 0) return { ok: true, violations: [], excluded };
+  if (linted.length === 0) return { ok: true, violations: [], excluded, contracts: [] };
   const result = spawnSync(
     process.execPath,
     [squawkBinary(), '--config', configPath, '--reporter', 'json', ...linted],
