@@ -255,6 +255,18 @@ describe('the prisma wrapper (scripts/prisma.mjs) refuses in one line what would
     expect(result.status).toBe(2);
   });
 
+  it('npm run db:status (not --silent): Prisma’s own lines come last, not buried under npm lifecycle errors', () => {
+    const result = spawnSync('npm', ['run', 'db:status'], {
+      cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+      env: { ...process.env, DATABASE_URL: '' },
+      encoding: 'utf8',
+      input: '',
+    });
+    expect(result.stdout + result.stderr).not.toMatch(/npm error|Lifecycle script/);
+    expect(result.stderr.trim().split('\n').pop()).toMatch(/^\[chefcloud-db\] DATABASE_URL is not set/);
+    expect(result.status).toBe(2);
+  });
+
   it('npm run db:dev without a terminal: fails fast without --name, and passes --name through to Prisma', () => {
     const started = Date.now();
     const noName = npm(['db:dev'], { DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/nowhere' });

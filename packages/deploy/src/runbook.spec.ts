@@ -90,6 +90,31 @@ describe('docs/runbooks/deploy.md', () => {
     }
   });
 
+  it('says what operators otherwise learn the hard way (issue 19: items 4, 5, 8, 10, 13)', () => {
+    const text = RUNBOOK.replace(/\s+/g, ' ');
+    // 4: where to run each command (Render's shell runs the live, old build).
+    expect(text).toContain('**a checkout of the commit being deployed**');
+    expect(text).toContain('A Render Shell runs the build that is **live**');
+    // 5: fix the cause before resolving, and how to find it.
+    expect(text).toContain('**Fix the cause first**');
+    expect(text).toMatch(
+      /Find the cause first as in step 3 .* otherwise the retry fails the same way and leaves another `INVALID` index/,
+    );
+    // 8: a rollback turns auto-deploy off.
+    expect(text).toContain('**A rollback turns auto-deploy off**');
+    expect(text).toContain('turn it back on (Settings → Auto-Deploy → On commit)');
+    // 10: who may end a global window; last resorts ordered by speed.
+    expect(text).toContain(
+      'a **global** window needs an L5 of the `PLATFORM_ADMIN_ORG_SLUG` org (when that variable is unset, nobody can: use the SQL below)',
+    );
+    expect(text.indexOf('1. **End the window in SQL**')).toBeLessThan(text.indexOf('2. **Turn the block off:**'));
+    expect(text).toContain('cannot land while a failed migration is unresolved');
+    // 13: the 401 check becomes 429 after five failures; --skip-predeploy needs --skip-build to be quick.
+    expect(text).toContain('after which it answers **429**');
+    expect(text).toContain('npm run deploy:local -- --skip-build --skip-predeploy');
+    expect(text).toContain('`render.yaml` pins `NODE_VERSION` for Render');
+  });
+
   it('shows the free-plan variant that `deploy:local --free-plan` rehearses', () => {
     const yamlBlock = /## Free-plan variant[\s\S]*?```yaml\n([\s\S]*?)```/.exec(RUNBOOK)?.[1];
     const shown = parse(yamlBlock ?? '') as { plan: string; startCommand: string; preDeployCommand?: string };
