@@ -45,7 +45,8 @@ function copyPrismaDir(): { dir: string; env: NodeJS.ProcessEnv } {
 
 /** The environment without CHEFCLOUD_MIGRATIONS_DIR: a checkout's own migrations. */
 function withoutMigrationsDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { CHEFCLOUD_MIGRATIONS_DIR: _ignored, ...rest } = env;
+  const rest = { ...env };
+  delete rest.CHEFCLOUD_MIGRATIONS_DIR;
   return rest;
 }
 

@@ -5,11 +5,13 @@
  */
 import { npmRun } from '@chefcloud/db/testing';
 
-const deployLocal = (args: string[]) => npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1' });
+const deployLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1', ...env });
 
 describe('npm run deploy:local', () => {
   it('runs pre-deploy, start and the health gate in Render’s order, timing each phase', async () => {
-    const { code, out } = await deployLocal(['--skip-build']);
+    // PLATFORM_ADMIN_ORG_SLUG left empty in the Dashboard (Render passes ""): unset, not a boot failure.
+    const { code, out } = await deployLocal(['--skip-build'], { PLATFORM_ADMIN_ORG_SLUG: '' });
     const order = [
       '– build skipped',
       '✓ database',
