@@ -15,6 +15,7 @@ import { LoggerModule } from './logging/logger.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WriteBlockGuard } from './maintenance/write-block.guard';
 import { PlatformModule } from './platform/platform.module';
+import { RetentionModule } from './retention/retention.module';
 
 /**
  * Every global guard, filter, pipe and interceptor, registered here and nowhere else (a unit test,
@@ -57,6 +58,7 @@ export class AppModule {
         MaintenanceModule,
         FeatureFlagsModule,
         HealthModule,
+        RetentionModule,
         ...(options.extraModules ?? []),
       ],
       providers: GLOBAL_ENHANCERS,
