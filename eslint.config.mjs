@@ -40,6 +40,31 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Only repositories touch the Prisma client (services/api/src/architecture.spec.ts checks uses too).
+  {
+    files: ['services/api/src/**/*.ts'],
+    ignores: ['services/api/src/**/*.repository.ts', 'services/api/src/database/**', 'services/api/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/database/prisma.service'],
+              message: 'Only *.repository.ts files touch the Prisma client: add a named repository method.',
+            },
+          ],
+          paths: [
+            {
+              name: '@chefcloud/db',
+              importNames: ['PrismaClient', 'createPrismaClient'],
+              message: 'Only *.repository.ts files touch the Prisma client: add a named repository method.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Formatting is Prettier's (npm run format); turn off the stylistic rules that would fight it.
   prettier,
 );

@@ -51,19 +51,18 @@ export class FeatureFlagsService {
 
   async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
     if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global feature flags');
-    const flag = await this.flags.changeWithAudit({ action: 'CREATE', userId: user.userId, reason: dto.reason }, (tx) =>
-      tx.featureFlag.create({
-        data: {
-          key: dto.key,
-          orgId: dto.global ? null : user.orgId,
-          description: dto.description ?? null,
-          active: dto.active ?? false,
-          rolloutPct: dto.rolloutPct ?? 100,
-          scopes: scopesValue(dto.scopes),
-          createdById: user.userId,
-          updatedById: user.userId,
-        },
-      }),
+    const flag = await this.flags.createWithAudit(
+      {
+        key: dto.key,
+        orgId: dto.global ? null : user.orgId,
+        description: dto.description ?? null,
+        active: dto.active ?? false,
+        rolloutPct: dto.rolloutPct ?? 100,
+        scopes: scopesValue(dto.scopes),
+        createdById: user.userId,
+        updatedById: user.userId,
+      },
+      { userId: user.userId, reason: dto.reason },
     );
     this.invalidate();
     return toFlagDto(flag);
@@ -162,14 +161,10 @@ export class FeatureFlagsService {
     reason: string | undefined,
     data: Prisma.FeatureFlagUncheckedUpdateInput | ((before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput),
   ): Promise<FeatureFlagDto> {
-    const flag = await this.flags.changeWithAudit(
-      { flagId: current.id, action, userId: user.userId, reason },
-      (tx, before) =>
-        tx.featureFlag.update({
-          where: { id: current.id },
-          data: { ...(typeof data === 'function' ? data(before as FeatureFlag) : data), updatedById: user.userId },
-        }),
-    );
+    const flag = await this.flags.updateWithAudit(current.id, action, { userId: user.userId, reason }, (before) => ({
+      ...(typeof data === 'function' ? data(before) : data),
+      updatedById: user.userId,
+    }));
     this.invalidate();
     return toFlagDto(flag);
   }

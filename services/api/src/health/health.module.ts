@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { MigrationHistoryRepository } from './migration-history.repository';
 import { ReadinessService } from './readiness.service';
 
-@Module({ controllers: [HealthController], providers: [ReadinessService] })
+@Module({ controllers: [HealthController], providers: [MigrationHistoryRepository, ReadinessService] })
 export class HealthModule {}

@@ -17,7 +17,7 @@ const MISSING_TABLE_WARNING_INTERVAL_MS = 60_000;
  * logged at most once a minute. Any other database error propagates (→ 503).
  */
 @Injectable()
-export class PostgresThrottleStore implements ThrottleStore {
+export class LoginThrottleRepository implements ThrottleStore {
   private readonly logger = new Logger('LoginThrottle');
   private readonly fallback = new MemoryThrottleStore();
   private lastWarningAt = 0;
