@@ -56,7 +56,8 @@ describe('npm run db:lint', () => {
     const dir = withNewMigration('20990101000000_bad', `${rule === 'require-lock-timeout' ? '' : TIMEOUTS}${sql}\n`);
     const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toContain(rule);
-    expect(out).toContain('20990101000000_bad/migration.sql');
+    // Lines count from 1, as in an editor: the statement is on line 3 after the two SET lines.
+    expect(out).toContain(`20990101000000_bad/migration.sql:${rule === 'require-lock-timeout' ? 1 : 3}: ${rule}`);
     expect(code).toBe(1);
   });
 
@@ -137,6 +138,21 @@ describe('npm run db:check', () => {
     expect(out).not.toContain(`:${new URL(db.url).password}@`);
     expect(out).toContain(':***@');
     expect(code).toBe(0);
+  });
+
+  it('on an empty database (the baseline pending, excluded from the lint) says READY, never "cannot be reached"', async () => {
+    const db = await emptyDb();
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: db.url });
+    expect(out).toMatch(new RegExp(`• ${shipped[0]}\\s+lint: baseline \\(excluded in .squawk.toml\\)`));
+    expect(out).toMatch(new RegExp(`• ${last}\\s+lint: ok`));
+    expect(out).toContain(`verdict: READY: ${shipped.length} migration(s) will be applied`);
+    expect(code).toBe(0);
+  });
+
+  it('says in one line that DATABASE_URL is unset (exit 2)', async () => {
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: '' });
+    expect(out.trim()).toBe('[db:check] DATABASE_URL is not set (the database to check)');
+    expect(code).toBe(2);
   });
 
   it('says NOT READY when a pending migration fails the lint', async () => {

@@ -55,9 +55,17 @@ export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_
   if (files.length === 0) return { ok: true, violations: [], excluded: [], contracts: [] };
   const patterns = excludedPatterns(fs.readFileSync(configPath, 'utf8'));
   const excluded = files.filter((f) => excludedBy(patterns, f));
-  const result = spawnSync(process.execPath, [squawkBinary(), '--config', configPath, '--reporter', 'json', ...files], {
-    encoding: 'utf8',
-  });
+  // squawk exits 1 with "Failed to find files" when every path it is given is excluded (a
+  // database with only the baseline pending), so excluded files are never handed to it.
+  const linted = files.filter((f) => !excluded.includes(f));
+  if (linted.length === 0) return { ok: true, violations: [], excluded, contracts: [] };
+  const result = spawnSync(
+    process.execPath,
+    [squawkBinary(), '--config', configPath, '--reporter', 'json', ...linted],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (result.error) throw result.error;
   const out = result.stdout.trim();
   let parsed: { file: string; line: number; rule_name: string; message: string; help: string | null }[] = [];
@@ -68,7 +76,8 @@ export function lintMigrationFiles(files: string[], configPath: string = SQUAWK_
   }
   const squawked = parsed.map((v) => ({
     file: v.file,
-    line: v.line,
+    // squawk's JSON counts lines from 0; editors and every other report count from 1.
+    line: v.line + 1,
     rule: v.rule_name,
     message: v.message,
     help: v.help,

@@ -18,6 +18,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads an empty PLATFORM_ADMIN_ORG_SLUG (what Render stores for an empty sync: false value) as unset: nobody is a platform admin', () => {
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '  ' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: 'ops' }, false).changeControl.platformAdminOrgSlug).toBe(
+      'ops',
+    );
+  });
+
   it('turns the write block off with ENABLE_WRITE_BLOCK_MIDDLEWARE=false', () => {
     expect(loadConfig({ ...base, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' }, false).changeControl.writeBlockEnabled).toBe(
       false,

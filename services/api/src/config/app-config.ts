@@ -50,9 +50,22 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/**
+ * Optional variables whose blank value means "unset": Render stores a `sync: false` variable
+ * left empty in the Dashboard as an empty string (PLATFORM_ADMIN_ORG_SLUG empty = nobody is a
+ * platform admin, as the runbook says), which must not stop the API at boot.
+ */
+const BLANK_MEANS_UNSET = ['PLATFORM_ADMIN_ORG_SLUG'] as const;
+
+function withoutBlankOptionals(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const key of BLANK_MEANS_UNSET) if (out[key]?.trim() === '') delete out[key];
+  return out;
+}
+
 /** Validate `env` and build the AppConfig; throws ConfigValidationError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutBlankOptionals(env));
   if (!parsed.success) {
     throw new ConfigValidationError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
