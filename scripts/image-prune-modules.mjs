@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs in the Dockerfile's `production-deps` stage, after `npm ci --omit=dev --ignore-scripts`:
 // removes from node_modules what the image never loads, so the layers above the base image stay
 // small. `npm run test:containers` measures them against a 150 MB budget and proves that the
@@ -19,6 +20,7 @@ const EXCLUDED = [
 // The Prisma CLI requires @prisma/studio-core and @prisma/dev when it starts, so they stay; but
 // what they depend on serves only `prisma studio` (React, visx, d3, elkjs) and `prisma dev`
 // (PGlite, its query executor and streams server): never loaded by `migrate deploy`.
+/** @type {Record<string, 'all' | string[]>} */
 const UNUSED_DEPENDENCIES_OF = {
   '@prisma/studio-core': 'all',
   '@prisma/dev': [
@@ -47,6 +49,7 @@ const OTHER_COMPILERS = /^query_compiler_(small_bg\..*|fast_bg\.(mysql|sqlite|sq
 
 const [appDir = '/app', ...workspaces] = process.argv.slice(2);
 const root = path.resolve(appDir);
+/** @param {string} dir @returns {number} */
 const sizeOf = (dir) => {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -58,7 +61,12 @@ const sizeOf = (dir) => {
 };
 const before = sizeOf(path.join(root, 'node_modules'));
 
-/** Where `name` resolves from package directory `from` (Node's node_modules lookup), or null. */
+/**
+ * Where `name` resolves from package directory `from` (Node's node_modules lookup), or null.
+ * @param {string} name
+ * @param {string} from
+ * @returns {string | null}
+ */
 function resolvePackage(name, from) {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', name);
@@ -68,11 +76,12 @@ function resolvePackage(name, from) {
 }
 
 // Every package reachable from the shipped workspaces without passing through an excluded one.
+/** @type {Set<string>} */
 const reachable = new Set();
 const queue = workspaces.map((w) => fs.realpathSync(path.resolve(root, w)));
 while (queue.length) {
   const dir = queue.pop();
-  if (reachable.has(dir)) continue;
+  if (dir === undefined || reachable.has(dir)) continue;
   reachable.add(dir);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
   const names = new Set([
@@ -90,6 +99,7 @@ while (queue.length) {
 
 // Remove every installed package nobody reachable needs, then the dead files of the rest.
 let removedPackages = 0;
+/** @param {string} modulesDir */
 function sweep(modulesDir) {
   if (!fs.existsSync(modulesDir)) return;
   for (const entry of fs.readdirSync(modulesDir, { withFileTypes: true })) {
@@ -112,6 +122,7 @@ for (const w of workspaces) sweep(path.join(root, w, 'node_modules'));
 
 for (const unusedPath of UNUSED_PATHS) fs.rmSync(path.join(root, unusedPath), { recursive: true, force: true });
 
+/** @param {string} dir */
 function clean(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -132,6 +143,7 @@ for (const bin of [
     for (const link of fs.readdirSync(bin)) if (!fs.existsSync(path.join(bin, link))) fs.rmSync(path.join(bin, link));
 
 const after = sizeOf(path.join(root, 'node_modules'));
+/** @param {number} n */
 const mb = (n) => Math.round(n / 1024 / 1024);
 console.log(
   `[image] production node_modules: ${mb(before)} MB -> ${mb(after)} MB (${removedPackages} packages no shipped workspace needs removed)`,
