@@ -138,7 +138,9 @@ describe('retention soak: the tables stay bounded while sessions keep being crea
     for (const sample of samples) {
       const recent = sample.created - createdSince(sample.at - 3_000);
       expect(sample.sessions).toBeLessThanOrEqual(recent + 2);
-      expect(sample.throttle).toBeLessThanOrEqual(recent + 2);
+      // A login also keeps its own throttle keys (the address, the account, the all-attempts
+      // ceiling), re-created each window: up to 3 more rows than the round's inserts.
+      expect(sample.throttle).toBeLessThanOrEqual(recent + 5);
     }
     const maxSessions = Math.max(...samples.map((s) => s.sessions));
     const maxThrottle = Math.max(...samples.map((s) => s.throttle));

@@ -14,7 +14,12 @@
 
 const crypto = require('node:crypto');
 const { debug } = require('./protocol.cjs');
-const { supportCatalogTypes, sendScriptsWhole, recordPostgresErrorInLogs } = require('./workarounds.cjs');
+const {
+  supportCatalogTypes,
+  sendScriptsWhole,
+  recordPostgresErrorInLogs,
+  pollAdvisoryLock,
+} = require('./workarounds.cjs');
 
 /**
  * @typedef {import('pg').PoolConfig & { host: string; port: number; database: string }} PgConfig
@@ -120,6 +125,7 @@ async function connectAdapter(config, schema, onDispose) {
   supportCatalogTypes(adapter); // workaround CATALOG_COLUMN_TYPES
   sendScriptsWhole(adapter, pool); // workarounds WHOLE_MIGRATION_SCRIPTS, POSTGRES_ERROR_DETAILS
   recordPostgresErrorInLogs(adapter); // workaround FAILED_MIGRATION_LOGS
+  pollAdvisoryLock(adapter, pool); // workaround ADVISORY_LOCK_POLLING
   if (onDispose) {
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {

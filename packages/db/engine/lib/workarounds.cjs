@@ -32,6 +32,13 @@
  *   PRINT_THROUGH_CLI         The WASM engine returns what the native one prints through the CLI's
  *                             `print` method (a diff script) as `stdout` in its result; it is
  *                             printed the native way.
+ *   ADVISORY_LOCK_POLLING     Prisma takes its migration lock with a blocking
+ *                             `SELECT pg_advisory_lock(72707369)`. A statement blocked there holds
+ *                             a snapshot, and `CREATE INDEX CONCURRENTLY` in the other run's
+ *                             migration waits for every older snapshot: the two waited on each
+ *                             other, PostgreSQL's deadlock detector aborted one, and one of two
+ *                             concurrent deploys failed. The lock is taken by polling
+ *                             pg_try_advisory_lock, so a waiting run holds no snapshot between tries.
  *   NATIVE_METHOD_NAMES       Methods the WASM build names differently (getDatabaseVersion is
  *                             `version`) or lacks (createDatabase).
  *   WASM_ESM_LOADING          (wasm-engine.cjs) The package's entry point imports the .wasm file as
@@ -200,6 +207,38 @@ function recordPostgresErrorInLogs(adapter) {
   };
 }
 
+// ---- ADVISORY_LOCK_POLLING ------------------------------------------------------------------
+
+const BLOCKING_ADVISORY_LOCK = /^SELECT pg_advisory_lock\((\d+)\);?$/i;
+const LOCK_POLL_INTERVAL_MS = 100;
+
+/**
+ * @param {SqlDriverAdapter} adapter
+ * @param {import('pg').Pool} pool the adapter's one-connection pool (the lock is per session)
+ */
+function pollAdvisoryLock(adapter, pool) {
+  for (const method of /** @type {const} */ (['queryRaw', 'executeRaw'])) {
+    const original = /** @type {(query: SqlQuery) => Promise<unknown>} */ (adapter[method].bind(adapter));
+    /** @param {SqlQuery} query */
+    const patched = async (query) => {
+      const match = BLOCKING_ADVISORY_LOCK.exec(query.sql.trim());
+      if (!match) return original(query);
+      const key = match[1];
+      for (;;) {
+        const { rows } = await pool.query(`SELECT pg_try_advisory_lock(${key}) AS locked`);
+        if (rows[0].locked === true) break;
+        await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_INTERVAL_MS));
+      }
+      // Held now: the engine's own statement returns at once (the lock is re-entrant) with the
+      // result it expects; one unlock brings the count back to the single hold it releases later.
+      const result = await original(query);
+      await pool.query(`SELECT pg_advisory_unlock(${key})`);
+      return result;
+    };
+    Object.assign(adapter, { [method]: patched });
+  }
+}
+
 // ---- PRISMA_ERROR_CODES ---------------------------------------------------------------------
 
 const P3018_HEADER =
@@ -268,6 +307,7 @@ module.exports = {
   describeScriptError,
   sendScriptsWhole,
   recordPostgresErrorInLogs,
+  pollAdvisoryLock,
   restorePrismaErrorCode,
   primeMigrationSchemaCache,
   printStdoutThroughCli,
