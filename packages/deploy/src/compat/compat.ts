@@ -6,6 +6,7 @@
  * pass. A migration the previous release cannot live with fails here, naming the request.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../ports';
 import { runtimeEnvironment } from '../node-runtime';
@@ -24,6 +25,8 @@ import { migrateAndSeedOld, serviceEnvironment, startStage, waitHealthy, type St
 import { runShell } from '../render-build';
 
 export const SMOKE_FILE = 'packages/deploy/src/smoke/smoke-cli.ts';
+/** The smoke imports nothing beyond Node, so it compiles on its own, without the package's tsconfig. */
+const SMOKE_COMPILE_FLAGS = '--module commonjs --target es2022 --types node --skipLibCheck --strict false';
 
 export interface CompatOptions {
   root: string;
@@ -114,14 +117,24 @@ export async function runCompat(options: CompatOptions): Promise<CompatResult> {
       `  smoke: ${smokeDir === old.dir ? 'the old release’s own' : 'HEAD’s (the old release has none)'} ${SMOKE_FILE}`,
     );
     let smokeOut = '';
-    const code = await runShell(
-      `npx tsx ${SMOKE_FILE} ${instance.url}`,
-      smokeDir,
-      runtimeEnvironment(runtime, process.env),
-      (c) => {
-        smokeOut += c;
-      },
-    );
+    const collect = (c: string) => {
+      smokeOut += c;
+    };
+    // Compiled with that checkout's own TypeScript (a devDependency, so present after any
+    // build): no tsx or other runner that the lockfile may not carry.
+    const smokeBuild = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-smoke-'));
+    let code: number;
+    try {
+      code = await runShell(
+        `npx --no-install tsc ${SMOKE_COMPILE_FLAGS} --rootDir ${path.dirname(SMOKE_FILE)} --outDir ${smokeBuild} ${SMOKE_FILE}` +
+          ` && node ${path.join(smokeBuild, path.basename(SMOKE_FILE, '.ts'))}.js ${instance.url}`,
+        smokeDir,
+        runtimeEnvironment(runtime, process.env),
+        collect,
+      );
+    } finally {
+      fs.rmSync(smokeBuild, { recursive: true, force: true });
+    }
     result.smoke = smokeOut.split('\n').filter((l) => l.startsWith('[smoke]'));
     for (const line of result.smoke) log(`  ${line}`);
     if (code !== 0) {

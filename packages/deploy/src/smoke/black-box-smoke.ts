@@ -3,7 +3,7 @@
  * `GET /auth/me`, the maintenance banner, a feature-flag write, a maintenance window created
  * and ended, a logout. `npm run deploy:compat` runs the *previous* release's copy of this file
  * (when it has one) against that release serving on a database migrated by HEAD. No imports
- * beyond Node, so it runs from any checkout with `tsx`.
+ * beyond Node, so any checkout compiles it on its own with `tsc` (no tsx: the lockfile has none).
  */
 
 export interface SmokeStep {

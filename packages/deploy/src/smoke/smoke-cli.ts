@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The black-box smoke against a running API: `tsx packages/deploy/src/smoke/smoke-cli.ts <base URL>`.
+ * The black-box smoke against a running API: `node packages/deploy/dist/smoke/smoke-cli.js <base URL>`
+ * (`npm run deploy:compat` compiles an old release's copy with that release's own `tsc`).
  * One line per request; exit 0 when every request answered as expected, 1 otherwise.
  */
 import { describeStep, runSmoke } from './black-box-smoke';
