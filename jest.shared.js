@@ -47,9 +47,10 @@ function unitConfig(displayName, extra = {}) {
  * Settings of an integration-test config (real PostgreSQL): `test/**\/*.int-spec.ts`, with the
  * global setup that starts the database and migrates the template (test/support/global-*.ts).
  * @param {string} displayName
+ * @param {import('jest').Config} [extra]
  * @returns {import('jest').Config}
  */
-function integrationConfig(displayName) {
+function integrationConfig(displayName, extra = {}) {
   return {
     ...base,
     displayName,
@@ -58,6 +59,7 @@ function integrationConfig(displayName) {
     modulePathIgnorePatterns: ['<rootDir>/dist/'],
     globalSetup: '<rootDir>/test/support/global-setup.ts',
     globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    ...extra,
     testTimeout: 120000,
     maxWorkers: 2,
   };

@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/app-config';
 import { DEMO_PASSWORD, freePort, migrateDeploy } from '@chefcloud/db';
 import { startPgProcess, type PgProcess } from './support/pg-process';
 import { recordFigures } from './support/reliability';
-import { DEMO, startTestApp, TEST_ENV, type TestApp } from './support/test-app';
+import { DEMO, startTestApp, TEST_ENV, validateAppResponses, type TestApp } from './support/test-app';
 
 describe('fault: the database stops and restarts under a running API', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-fault-'));
@@ -152,10 +152,9 @@ describe('fault: the database hangs (accepts connections, never answers)', () =>
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `postgresql://postgres:postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/hang`;
-    const app = await createApp(
-      loadConfig({ ...TEST_ENV, DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '1000' }, false),
-    );
-    await app.init();
+    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '1000' }, false);
+    const app = await createApp(config);
+    await validateAppResponses(app, config);
     try {
       const timings: number[] = [];
       for (const req of [

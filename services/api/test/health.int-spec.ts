@@ -4,15 +4,16 @@ import { listShippedMigrations, migrateDeploy } from '@chefcloud/db';
 import { createTestDatabase, migrateDeployBefore } from '@chefcloud/db/testing';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
-import { startTestApp, TEST_ENV } from './support/test-app';
+import { startTestApp, TEST_ENV, validateAppResponses } from './support/test-app';
 
 const shipped = listShippedMigrations();
 const last = shipped[shipped.length - 1];
 
 /** An app on a database that cannot answer (no migrations, no seed: the check must not need them). */
 async function appOn(databaseUrl: string, env: NodeJS.ProcessEnv = {}) {
-  const app = await createApp(loadConfig({ ...TEST_ENV, ...env, DATABASE_URL: databaseUrl }, false));
-  await app.init();
+  const config = loadConfig({ ...TEST_ENV, ...env, DATABASE_URL: databaseUrl }, false);
+  const app = await createApp(config);
+  await validateAppResponses(app, config);
   return app;
 }
 

@@ -37,10 +37,6 @@ const FLAG_KEY = new IdParamPipe(FLAG_KEY_PATTERN, 'Feature flag');
 @ApiTags('ops: feature flags')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorEnvelopeDto })
-@ApiForbiddenResponse({
-  type: ErrorEnvelopeDto,
-  description: 'Role level too low, or a global flag by a non-platform admin',
-})
 @ApiServiceUnavailableResponse({
   type: ErrorEnvelopeDto,
   description: 'Maintenance (writes), database unavailable, or schema not migrated',
@@ -54,6 +50,10 @@ export class FeatureFlagsController {
   @ApiOperation({ summary: 'Create a flag for your org (global: true for platform admins); audited as CREATE' })
   @ApiCreatedResponse({ type: FeatureFlagDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiForbiddenResponse({
+    type: ErrorEnvelopeDto,
+    description: 'Below L5 (INSUFFICIENT_ROLE), or a global flag by a non-platform admin (PLATFORM_ADMIN_REQUIRED)',
+  })
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'The key exists in this org' })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
     return this.flags.create(user, body);

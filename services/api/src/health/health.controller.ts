@@ -3,9 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
+import { LivenessDto, ReadinessDto } from './dto/health.dto';
 import { ReadinessService, type Readiness } from './readiness.service';
 
 const startedAt = Date.now();
+
+/** Retry-After of a 503 readiness answer (a deploy's migrations usually take seconds). */
+export const READINESS_RETRY_AFTER_SECONDS = 5;
 
 const readyExample = {
   status: 'ok',
@@ -37,19 +41,18 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: database up and schema current (200), else 503 with the reason; answers within 2 s',
   })
-  @ApiOkResponse({ description: 'Ready', schema: { example: readyExample } })
+  @ApiOkResponse({ description: 'Ready', type: ReadinessDto, example: readyExample })
   @ApiServiceUnavailableResponse({
-    description: 'Database down, or migrations pending',
-    schema: {
-      example: {
-        ...readyExample,
-        status: 'unavailable',
-        schema: {
-          state: 'behind',
-          applied: 2,
-          latest: '20251029222740_change_control',
-          pending: ['20261125090000_login_throttle'],
-        },
+    description: 'Database down, or migrations pending (Retry-After set)',
+    type: ReadinessDto,
+    example: {
+      ...readyExample,
+      status: 'unavailable',
+      schema: {
+        state: 'behind',
+        applied: 2,
+        latest: '20251029222740_change_control',
+        pending: ['20261125090000_login_throttle'],
       },
     },
   })
@@ -57,12 +60,15 @@ export class HealthController {
     const result = await this.readiness.check();
     res.status(result.status === 'ok' ? 200 : 503);
     res.setHeader('Cache-Control', 'no-store');
+    // Every 503 says when to retry; a load balancer polls again anyway.
+    if (result.status !== 'ok') res.setHeader('Retry-After', String(READINESS_RETRY_AFTER_SECONDS));
     return result;
   }
 
   /** Liveness: the process is up and serving HTTP. Never touches the database. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process serves HTTP (never touches the database)' })
+  @ApiOkResponse({ description: 'The process is up', type: LivenessDto })
   live(): { status: 'ok'; uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -52,6 +53,7 @@ export class MaintenanceController {
   })
   @ApiCreatedResponse({ type: MaintenanceWindowDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'TOO_MANY_OPEN_WINDOWS: the org is at its cap' })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: 'Below L5, or a global window by a non-platform admin' })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
     return this.admin.create(user, body);
@@ -83,6 +85,10 @@ export class MaintenanceController {
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'TOO_MANY_OPEN_WINDOWS (reopening a window over the cap), or CONFLICT (changed concurrently)',
+  })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', WINDOW_ID) id: string,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '@chefcloud/db/testing';
+import { validateProcessResponses } from './openapi-validation';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
 
@@ -36,6 +37,8 @@ export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ApiProces
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  // What fetch receives from it is validated against docs/openapi.json (openapi-setup.ts).
+  validateProcessResponses(url);
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);

@@ -9,6 +9,8 @@ import { createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock/clock';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { PrismaService } from '../../src/database/prisma.service';
+import { buildOpenApiDocument } from '../../src/docs/openapi';
+import { ContractValidator, validateResponsesOf } from './openapi-validation';
 import { ProbeModule } from './probe.module';
 
 export interface TestApp {
@@ -77,6 +79,26 @@ export async function createPlatformAdmin(t: Pick<TestApp, 'prisma' | 'config'>,
   return email;
 }
 
+const validators = new Map<string, ContractValidator>();
+
+/**
+ * Validate every response `app` sends against the OpenAPI document it serves at /api/docs-json
+ * (or, with API_DOCS_ENABLED=false, the one it would serve). Call before `app.init()`;
+ * startTestApp does; a test that builds an app with createApp itself must call it too.
+ */
+export async function validateAppResponses(app: NestExpressApplication, config: AppConfig): Promise<void> {
+  let validator: ContractValidator | undefined;
+  validateResponsesOf(app.getHttpServer(), () => validator);
+  await app.init();
+  const text = config.apiDocsEnabled
+    ? (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).text
+    : JSON.stringify(buildOpenApiDocument(app));
+  validator =
+    validators.get(text) ??
+    new ContractValidator(JSON.parse(text) as ConstructorParameters<typeof ContractValidator>[0]);
+  validators.set(text, validator);
+}
+
 /** The production app (createApp) on a fresh clone of the migrated template database. */
 export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase({ prefix: 'api' }));
@@ -88,7 +110,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: TestApp
     logDestination: logs,
     extraModules: options.probe === false ? [] : [ProbeModule],
   });
-  await app.init();
+  await validateAppResponses(app, config);
   const prisma = app.get(PrismaService).client;
   if (options.seed ?? true) await seedDemoData(prisma, { bcryptCost: config.bcryptCost, nodeEnv: 'test' });
   const http = request(app.getHttpServer());

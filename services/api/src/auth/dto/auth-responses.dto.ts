@@ -20,7 +20,8 @@ export class SessionSummaryDto {
 export class LoginResponseDto {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' }) access_token!: string;
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] }) token_type!: 'Bearer';
-  @ApiProperty({ example: 28800, description: 'Seconds until the token expires' }) expires_in!: number;
+  @ApiProperty({ type: 'integer', example: 28800, description: 'Seconds until the token expires' })
+  expires_in!: number;
   @ApiProperty({ type: AuthUserDto }) user!: AuthUserDto;
   @ApiProperty({ type: SessionSummaryDto }) session!: SessionSummaryDto;
 }
@@ -45,5 +46,5 @@ export class SessionsResponseDto {
 }
 
 export class LogoutAllResponseDto {
-  @ApiProperty({ example: 3 }) revokedSessions!: number;
+  @ApiProperty({ type: 'integer', example: 3 }) revokedSessions!: number;
 }

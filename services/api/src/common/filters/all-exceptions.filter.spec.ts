@@ -1,6 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
+import { AppException } from '../errors/app-exception';
 import { RequestBodyError } from '../http/request-body-error';
-import { ERROR_MAPPERS, mapException } from './all-exceptions.filter';
+import { DEFAULT_CHALLENGE, ERROR_MAPPERS, mapException } from './all-exceptions.filter';
 import { mapBodyParsingError } from './mappers/body-parsing.mapper';
 import { mapDatabaseError } from './mappers/database-error.mapper';
 import { mapHttpException } from './mappers/http-exception.mapper';
@@ -13,6 +14,17 @@ describe('mapException', () => {
       'too deep',
     );
     expect(mapException(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status).toBe(503);
+  });
+
+  it('gives every 401 a WWW-Authenticate challenge, keeping one the error names', () => {
+    expect(mapException(new AppException('INVALID_CREDENTIALS', 'Invalid email or password')).headers).toEqual({
+      'WWW-Authenticate': DEFAULT_CHALLENGE,
+    });
+    const named = new AppException('UNAUTHORIZED', 'expired', {
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    });
+    expect(mapException(named).headers).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    expect(mapException(new ForbiddenException()).headers).toBeUndefined();
   });
 
   it('hides unknown errors behind a generic 500', () => {

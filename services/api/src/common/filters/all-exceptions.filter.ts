@@ -8,6 +8,9 @@ import { mappedError, type ErrorMapper, type MappedError } from './mappers/mappe
 /** The sources of errors the API knows, asked in turn; the first that recognises a value maps it. */
 export const ERROR_MAPPERS: readonly ErrorMapper[] = [mapHttpException, mapBodyParsingError, mapDatabaseError];
 
+/** The challenge of a 401 that names none (a failed login): every 401 carries one (RFC 9110 §15.5.2). */
+export const DEFAULT_CHALLENGE = 'Bearer realm="chefcloud"';
+
 /**
  * Maps any thrown value to the error envelope. Known failures never become 500 (see the
  * mappers); anything no mapper recognises is a bug: 500 INTERNAL_ERROR, details only in the log.
@@ -15,9 +18,14 @@ export const ERROR_MAPPERS: readonly ErrorMapper[] = [mapHttpException, mapBodyP
 export function mapException(exception: unknown): MappedError {
   for (const map of ERROR_MAPPERS) {
     const mapped = map(exception);
-    if (mapped) return mapped;
+    if (mapped) return withChallenge(mapped);
   }
   return mappedError('INTERNAL_ERROR', 'Internal server error');
+}
+
+function withChallenge(mapped: MappedError): MappedError {
+  if (mapped.status !== 401 || mapped.headers?.['WWW-Authenticate']) return mapped;
+  return { ...mapped, headers: { ...mapped.headers, 'WWW-Authenticate': DEFAULT_CHALLENGE } };
 }
 
 /** The one exception filter: every error response is the envelope, with the request id. */

@@ -73,6 +73,7 @@ export class CreateFeatureFlagDto extends ReasonDto {
   active?: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: 100,
     default: 100,
@@ -103,7 +104,7 @@ export class UpdateFeatureFlagDto extends ReasonDto {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100 })
   @OptionalNotNull()
   @IsInt()
   @Min(0)
@@ -126,7 +127,7 @@ export class FeatureFlagDto {
   @ApiProperty() global!: boolean;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty() active!: boolean;
-  @ApiProperty() rolloutPct!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) rolloutPct!: number;
   @ApiProperty({ type: FlagScopesDto, nullable: true }) scopes!: unknown;
   @ApiProperty({ nullable: true, type: String }) createdById!: string | null;
   @ApiProperty({ nullable: true, type: String }) updatedById!: string | null;
@@ -157,9 +158,9 @@ export class FlagAuditDto {
 
 export class FlagAuditPageDto {
   @ApiProperty({ type: [FlagAuditDto] }) items!: FlagAuditDto[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer' }) page!: number;
+  @ApiProperty({ type: 'integer' }) pageSize!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
 }
 
 export class EvaluationDto {
@@ -167,7 +168,8 @@ export class EvaluationDto {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ enum: ['DISABLED', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'ERROR'] }) reason!: string;
   @ApiPropertyOptional({ enum: ['FLAG_NOT_FOUND', 'PROVIDER_NOT_READY', 'GENERAL'] }) errorCode?: string;
-  @ApiPropertyOptional({ description: 'Sticky bucket 0–99 (SPLIT)' }) bucket?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 99, description: 'Sticky bucket 0–99 (SPLIT)' })
+  bucket?: number;
 }
 
 export function toFlagDto(f: FeatureFlag): FeatureFlagDto {

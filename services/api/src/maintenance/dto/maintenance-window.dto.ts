@@ -94,9 +94,9 @@ export class ActiveWindowsDto {
 
 export class MaintenancePageDto {
   @ApiProperty({ type: [MaintenanceWindowDto] }) items!: MaintenanceWindowDto[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer' }) page!: number;
+  @ApiProperty({ type: 'integer' }) pageSize!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
 }
 
 export function toWindowDto(w: MaintenanceWindow): MaintenanceWindowDto {
