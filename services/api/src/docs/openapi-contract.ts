@@ -104,7 +104,7 @@ export function errorEnvelopeSchema(status: number): SchemaObject {
   };
 }
 
-const FIELD_ERROR_SCHEMA: SchemaObject = {
+export const FIELD_ERROR_SCHEMA: SchemaObject = {
   type: 'object',
   description: 'One invalid field of a request',
   required: ['field', 'errors'],

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { errorEnvelopeSchema } from '../../src/docs/openapi-contract';
+import { errorEnvelopeSchema, errorSchemaName, FIELD_ERROR_SCHEMA } from '../../src/docs/openapi-contract';
 import { OPENAPI_PATH } from '../../src/docs/openapi-document';
 
 /**
@@ -83,15 +83,9 @@ export class ContractValidator {
   constructor(document: OpenAPIObject) {
     addFormats(this.ajv);
     this.ajv.addSchema(closeObjects(document) as object, 'openapi');
-    for (const status of UNROUTED_STATUSES) this.ajv.addSchema(errorEnvelopeSchema(status), `unrouted-${status}`);
-    this.ajv.addSchema(
-      {
-        type: 'object',
-        required: ['field', 'errors'],
-        properties: { field: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
-      },
-      'field-error',
-    );
+    // The envelopes of what middleware answers before routing, beside the field error they use.
+    const unrouted = Object.fromEntries(UNROUTED_STATUSES.map((s) => [errorSchemaName(s), errorEnvelopeSchema(s)]));
+    this.ajv.addSchema({ components: { schemas: { ...unrouted, FieldError: FIELD_ERROR_SCHEMA } } }, 'unrouted');
     for (const [path, item] of Object.entries(document.paths)) {
       const segments = path.split('/').filter(Boolean);
       const pattern = new RegExp(
@@ -170,7 +164,7 @@ export class ContractValidator {
       if (!UNROUTED_STATUSES.includes(response.status)) {
         problems.push(`${response.method} ${path} is not in the document, yet answered ${response.status}`);
       } else if (json !== undefined) {
-        this.validate(`unrouted-${response.status}`, json, problems);
+        this.validate(`unrouted#/components/schemas/${errorSchemaName(response.status)}`, json, problems);
       } else if (hasBody) {
         problems.push(`unrouted ${response.status} with a ${contentType || 'typeless'} body, not the error envelope`);
       }
@@ -230,7 +224,13 @@ let validated = 0;
 export function recordResponse(validator: ContractValidator, response: ObservedResponse): void {
   if (!ContractValidator.isApiResponse(response.url)) return;
   validated++;
-  const problems = validator.check(response);
+  let problems: string[];
+  try {
+    problems = validator.check(response);
+  } catch (error) {
+    // Never break the response under test: a validator failure is reported as a violation.
+    problems = [`the validator failed: ${error instanceof Error ? error.message : String(error)}`];
+  }
   if (problems.length)
     violations.push(
       `${response.method} ${response.url} → ${response.status} contradicts the OpenAPI document:\n  - ${problems.join('\n  - ')}`,
