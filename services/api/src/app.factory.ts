@@ -6,6 +6,7 @@ import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { rejectHostileJson, requireJsonBodies } from './common/http/request-guards.middleware';
+import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
 import { createValidationPipe } from './common/validation/validation-pipe';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
@@ -49,7 +50,27 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(rejectHostileJson);
   app.use(helmet());
-  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
+  app.enableCors({
+    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    // What the original ChefCloud web and desktop clients send, plus our own headers.
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Accept',
+      'X-Requested-With',
+      'X-Idempotency-Key',
+      'Idempotency-Key',
+      'X-Client-Platform',
+      'X-Org-Id',
+      'X-Request-Id',
+      'X-Maintenance-Bypass',
+      'X-Bypass-Maintenance',
+    ],
+    // Readable by browser code: list paging, the request id of an error, and when to retry.
+    exposedHeaders: [...PAGINATION_HEADERS, 'X-Request-Id', 'Retry-After'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   setupOpenApi(app);

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { BranchesModule } from './branches/branches.module';
 import { ClockModule } from './common/clock/clock';
+import { CompatModule } from './compat/compat.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -9,6 +11,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PlatformModule } from './platform/platform-admin.service';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
+import { MeModule } from './me/me.module';
 
 /** Options of the application root, used by tests (extra probe modules, captured logs). */
 export interface AppOptions {
@@ -31,6 +34,9 @@ export class AppModule {
         MaintenanceModule,
         FeatureFlagsModule,
         HealthModule,
+        MeModule,
+        BranchesModule,
+        CompatModule,
         ...(options.extraModules ?? []),
       ],
     };

@@ -89,7 +89,7 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     const list = await t.http.get('/ops/maintenance/list').set(auth(otherOwner)).expect(200);
     expect((list.body as { total: number }).total).toBe(0);
     const banner = await t.http.get('/ops/maintenance/active').set(auth(otherOwner)).expect(200);
-    expect(banner.body).toEqual({ windows: [] });
+    expect(banner.body).toEqual([]);
   });
 
   it('lets only platform admins create and change global windows, which block every org and anonymous writes', async () => {
@@ -113,7 +113,7 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     const id = (res.body as { id: string }).id;
     await t.http.post(`/ops/maintenance/${id}/end`).set(auth(owner)).expect(403);
     const banner = await t.http.get('/ops/maintenance/active').set(auth(waiter)).expect(200);
-    expect((banner.body as { windows: { id: string }[] }).windows.map((w) => w.id)).toEqual([id]);
+    expect((banner.body as { id: string }[]).map((w) => w.id)).toEqual([id]);
     await t.http.post(`/ops/maintenance/${id}/end`).set(auth(platformAdmin)).expect(200);
     await write(otherOwner).expect(201);
   });
@@ -152,7 +152,7 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
       .post('/ops/flags/kitchen-display/kill')
       .set(auth(owner))
       .send({ reason: 'during maintenance' })
-      .expect(200);
+      .expect(201);
     await t.http.patch('/ops/flags/kitchen-display/toggle').set(auth(owner)).send({}).expect(503);
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'blocked-create' }).expect(503);
     await t.http.post(`/ops/maintenance/${id}/end`).set(auth(owner)).expect(200);
@@ -242,7 +242,7 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
         message: 'Printer upgrade',
       }).expect(201);
       const banner = await t.http.get('/ops/maintenance/active').set(auth(waiter)).expect(200);
-      expect(banner.body).toMatchObject({ windows: [{ message: 'Printer upgrade', blockWrites: false }] });
+      expect(banner.body).toMatchObject([{ message: 'Printer upgrade', blockWrites: false }]);
       await write(waiter).expect(201);
     });
 

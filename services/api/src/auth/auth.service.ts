@@ -136,13 +136,14 @@ export class AuthService {
   }
 }
 
-function toUserDto(user: User): AuthUserDto {
+export function toUserDto(user: User): AuthUserDto {
   return {
     id: user.id,
     email: user.email,
     firstName: user.firstName,
     lastName: user.lastName,
     roleLevel: user.roleLevel,
+    jobRole: user.jobRole,
     orgId: user.orgId,
     branchId: user.branchId,
   };

@@ -9,7 +9,15 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(3001)
+      .describe(
+        'Port to listen on; 3001 locally, where the original ChefCloud clients expect the API (Render sets PORT)',
+      ),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: z
       .string({ error: 'DATABASE_URL is required (a postgresql:// connection string)' })
@@ -28,7 +36,12 @@ export const envSchema = z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT looks like 100kb or 1mb')
       .default('100kb'),
-    CORS_ORIGINS: z.string().default(''),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .describe(
+        'Comma-separated allowed browser origins. Unset: http://localhost:3000 and http://localhost:5173 (the web and desktop dev servers) outside production, none in production',
+      ),
     TRUST_PROXY: z.string().default('1'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(25_000),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -61,6 +74,13 @@ export const envSchema = z
     FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     // Slug of the platform operator's org: its L5 users may manage global windows and flags.
     PLATFORM_ADMIN_ORG_SLUG: z.string().min(1).optional(),
+    BADGE_HASH_KEY: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'Key of the HMAC under which POS badge codes are stored. Unset: a fixed development key outside production, derived from JWT_SECRET in production (changing it invalidates every enrolled badge)',
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

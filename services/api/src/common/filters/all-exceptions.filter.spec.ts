@@ -45,6 +45,20 @@ describe('mapException', () => {
     expect(missing.headers).toEqual({ 'Retry-After': '30' });
   });
 
+  it('maps a missing column (P2022: a migration adding it not applied) to 503 SCHEMA_NOT_MIGRATED, not 500', () => {
+    const mapped = mapException(
+      prismaError('P2022', 'The column `users.job_role` does not exist in the current database.', {
+        column: 'users.job_role',
+      }),
+    );
+    expect(mapped).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '30' },
+      body: { code: 'SCHEMA_NOT_MIGRATED' },
+    });
+    expect(mapped.body.message).toContain('db:deploy');
+  });
+
   it('maps an unreachable database to 503 with Retry-After', () => {
     const mapped = mapException(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     expect(mapped).toMatchObject({

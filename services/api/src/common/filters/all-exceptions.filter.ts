@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Request, Response } from 'express';
 import {
   isDatabaseUnavailableError,
+  isMissingColumnError,
   isMissingTableError,
   migrationCreatingTable,
   missingTableName,
@@ -104,6 +105,18 @@ export function mapException(exception: unknown): Mapped {
           `The database schema is behind this release${table ? ` (table ${table} is missing)` : ''}` +
           `${migration ? `: migration ${migration} is not applied` : ''}; run \`npm run db:deploy\` (prisma migrate deploy).`,
         ...(migration ? { details: { table, pendingMigration: migration } } : {}),
+      },
+    };
+  }
+  if (isMissingColumnError(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      headers: { 'Retry-After': '30' },
+      body: {
+        statusCode: 503,
+        code: 'SCHEMA_NOT_MIGRATED',
+        message:
+          'The database schema is behind this release (a column is missing); run `npm run db:deploy` (prisma migrate deploy).',
       },
     };
   }
