@@ -4,10 +4,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { rejectHostileJson, requireJsonBodies } from './common/http/request-guards.middleware';
+import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
-import { createValidationPipe } from './common/validation/validation-pipe';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
 
@@ -48,6 +46,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // characters are 400 before any handler runs.
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(typeBodyParserErrors);
   app.use(rejectHostileJson);
   app.use(helmet());
   app.enableCors({
@@ -71,8 +70,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // Readable by browser code: list paging, the request id of an error, and when to retry.
     exposedHeaders: [...PAGINATION_HEADERS, 'X-Request-Id', 'Retry-After'],
   });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
   setupOpenApi(app);
   return app;
 }

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import type { Session, User } from '@chefcloud/db';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import type { UsersRepository } from '../users/users.repository';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth.types';
@@ -111,9 +111,9 @@ describe('AuthService.login', () => {
   ])('refuses %s with the same 401 after one password check', async (_name, overrides) => {
     const { service, hasher, throttle, sessions } = setup(overrides);
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiException);
-    expect((error as ApiException).getStatus()).toBe(401);
-    expect((error as ApiException).getResponse()).toEqual({
+    expect(error).toBeInstanceOf(AppException);
+    expect((error as AppException).getStatus()).toBe(401);
+    expect((error as AppException).getResponse()).toEqual({
       statusCode: 401,
       code: 'INVALID_CREDENTIALS',
       message: 'Invalid email or password',
@@ -131,7 +131,7 @@ describe('AuthService.login', () => {
 
   it('does not look the user up when throttled', async () => {
     const { service, throttle, users } = setup();
-    throttle.beforeAttempt.mockRejectedValue(new ApiException(429, 'TOO_MANY_ATTEMPTS', 'slow down'));
+    throttle.beforeAttempt.mockRejectedValue(new AppException('TOO_MANY_ATTEMPTS', 'slow down'));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
     expect(users.findByEmail).not.toHaveBeenCalled();
   });

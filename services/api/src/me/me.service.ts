@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth.types';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { UsersRepository } from '../users/users.repository';
 import type { CurrentUserProfileDto } from './dto/me.dto';
 
@@ -10,7 +10,7 @@ export class MeService {
 
   async profile(auth: AuthUser): Promise<CurrentUserProfileDto> {
     const user = await this.users.findWithOrg(auth.userId);
-    if (!user) throw new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again');
+    if (!user) throw new AppException('UNAUTHORIZED', 'The session has ended; sign in again');
     const profile = user.employeeProfile;
     return {
       id: user.id,
