@@ -18,6 +18,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WriteBlockGuard } from './maintenance/write-block.guard';
 import { PlatformModule } from './platform/platform.module';
 import { MeModule } from './me/me.module';
+import { RetentionModule } from './retention/retention.module';
 
 /**
  * Every global guard, filter, pipe and interceptor, registered here and nowhere else (a unit test,
@@ -60,6 +61,7 @@ export class AppModule {
         MaintenanceModule,
         FeatureFlagsModule,
         HealthModule,
+        RetentionModule,
         MeModule,
         BranchesModule,
         CompatModule,
