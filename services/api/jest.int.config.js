@@ -1,3 +1,4 @@
+// @ts-check
 /** Integration tests of the API: real PostgreSQL migrated with `prisma migrate deploy`, HTTP via supertest. */
 const { integrationConfig } = require('../../jest.shared');
 

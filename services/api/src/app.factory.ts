@@ -1,9 +1,12 @@
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { applyConnectionTimeouts } from './common/http/connection-timeouts';
+import { noStore } from './common/http/no-store.middleware';
 import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
 import { setupOpenApi } from './docs/openapi';
@@ -42,13 +45,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       next();
     },
   );
-  // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
-  // characters are 400 before any handler runs.
-  app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
-  app.use(typeBodyParserErrors);
-  app.use(rejectHostileJson);
+  // Security headers next, so every answer has them — the 400/413/415 of the body guards too.
   app.use(helmet());
+  // CORS before the body guards, so a browser can read their 400/413/415 answers too.
   app.enableCors({
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     credentials: true,
@@ -70,7 +69,17 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // Readable by browser code: list paging, the request id of an error, and when to retry.
     exposedHeaders: [...PAGINATION_HEADERS, 'X-Request-Id', 'Retry-After'],
   });
+  // Token responses must never be stored by a browser or a proxy (RFC 6749 §5.1): every /auth
+  // answer (each login variant, its errors too) says so.
+  app.use('/auth', noStore);
+  // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
+  // characters are 400 before any handler runs; a body that does not inflate is 400.
+  app.use(requireJsonBodies);
+  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(typeBodyParserErrors);
+  app.use(rejectHostileJson);
   // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
-  setupOpenApi(app);
+  if (config.apiDocsEnabled) setupOpenApi(app);
+  applyConnectionTimeouts(app.getHttpServer() as Server, config.http);
   return app;
 }

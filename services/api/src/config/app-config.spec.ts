@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       maintenanceCacheTtlMs: 5000,
       flagCacheTtlMs: 5000,
       platformAdminOrgSlug: null,
+      maxOpenWindows: 20,
     });
   });
 
@@ -37,6 +38,14 @@ describe('loadConfig', () => {
     expect(prod('a'.repeat(40))).not.toBe(prod('b'.repeat(40)));
     expect(prod('a'.repeat(40))).not.toContain('a'.repeat(40));
     expect(() => loadConfig({ ...base, BADGE_HASH_KEY: 'short' }, false)).toThrow(/BADGE_HASH_KEY/);
+  });
+
+  it('reads an empty PLATFORM_ADMIN_ORG_SLUG (what Render stores for an empty sync: false value) as unset: nobody is a platform admin', () => {
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '  ' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: 'ops' }, false).changeControl.platformAdminOrgSlug).toBe(
+      'ops',
+    );
   });
 
   it('turns the write block off with ENABLE_WRITE_BLOCK_MIDDLEWARE=false', () => {

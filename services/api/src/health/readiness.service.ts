@@ -1,15 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  compareMigrations,
-  isMissingTableError,
-  listShippedMigrations,
-  shippedMigrationsDir,
-  type AppliedMigration,
-} from '@chefcloud/db';
+import { compareMigrations, isMissingTableError, listShippedMigrations, shippedMigrationsDir } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
+import { MigrationHistoryRepository } from './migration-history.repository';
 
 export interface Readiness {
   status: 'ok' | 'unavailable';
@@ -59,7 +53,7 @@ export class ReadinessService {
   private lastState?: string;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly migrations: MigrationHistoryRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'healthTimeoutMs'>,
   ) {}
 
@@ -91,12 +85,9 @@ export class ReadinessService {
   }
 
   private async probe(): Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>> {
-    let rows: AppliedMigration[];
+    let rows: Awaited<ReturnType<MigrationHistoryRepository['findApplied']>>;
     try {
-      rows = (
-        await this.prisma.client.$queryRaw<{ name: string; finished_at: Date | null; rolled_back_at: Date | null }[]>`
-          SELECT migration_name AS name, finished_at, rolled_back_at FROM _prisma_migrations`
-      ).map((r) => ({ name: r.name, finishedAt: r.finished_at, rolledBackAt: r.rolled_back_at }));
+      rows = await this.migrations.findApplied();
     } catch (error) {
       if (!isMissingTableError(error))
         return down(error instanceof Error ? error.message.split('\n')[0] : String(error));

@@ -5,7 +5,7 @@ import { RetentionService } from './retention.service';
 const NOW = new Date('2026-11-26T10:00:00Z');
 const config = {
   retention: { sessionRetentionDays: 30, intervalMs: 0, batchSize: 100 },
-  loginThrottle: { ipLimit: 20, ipWindowSeconds: 60, accountLimit: 5, accountWindowSeconds: 900 },
+  loginThrottle: { ipLimit: 20, ipAttemptLimit: 300, ipWindowSeconds: 60, accountLimit: 5, accountWindowSeconds: 900 },
 };
 
 /** A connection whose deletes hand out `pending` rows, at most `limit` per call. */

@@ -4,6 +4,9 @@ import { PrismaService } from '../database/prisma.service';
 
 const MISSING_COLUMN_WARNING_INTERVAL_MS = 60_000;
 
+/** How many of the most recently changed users' hashes tell the typical stored bcrypt cost. */
+const HASH_COST_SAMPLE = 200;
+
 /**
  * Prisma access to users. Emails are stored and looked up lower-cased.
  *
@@ -59,5 +62,24 @@ export class UsersRepository {
       const user = await reduced();
       return user && { ...user, jobRole: null };
     }
+  }
+
+  /** The bcrypt costs of a bounded sample of stored hashes (`$2b$12$...` → 12). */
+  async sampleHashCosts(): Promise<number[]> {
+    const rows = await this.prisma.client.user.findMany({
+      select: { passwordHash: true },
+      orderBy: { updatedAt: 'desc' },
+      take: HASH_COST_SAMPLE,
+    });
+    return rows.map((r) => Number(/^\$2[abxy]?\$(\d{2})\$/.exec(r.passwordHash)?.[1])).filter(Number.isFinite);
+  }
+
+  /** Replace the hash only if it is still `previousHash` (a password changed meanwhile wins). */
+  async replacePasswordHash(id: string, previousHash: string, nextHash: string): Promise<boolean> {
+    const { count } = await this.prisma.client.user.updateMany({
+      where: { id, passwordHash: previousHash },
+      data: { passwordHash: nextHash },
+    });
+    return count === 1;
   }
 }

@@ -67,7 +67,7 @@ describe('original probes on a database one migration behind (real PostgreSQL)',
   let t: TestApp;
   beforeAll(async () => {
     const db = await createTestDatabase({ empty: true, prefix: 'behind' });
-    await migrateDeployBefore(db.url, '20261126090600_original_clients');
+    await migrateDeployBefore(db.url, '20261126120000_original_clients');
     t = await startTestApp({ LOG_LEVEL: 'info' }, { db });
   });
   afterAll(async () => {
@@ -80,7 +80,7 @@ describe('original probes on a database one migration behind (real PostgreSQL)',
     expect(health.body).toMatchObject({ status: 'unavailable', services: { database: 'ok' } });
     const readiness = await t.http.get('/readiness').expect(503);
     expect(readiness.body).toMatchObject({ status: 'degraded', ok: false });
-    expect(readiness.body.details.schema).toContain('20261126090600_original_clients');
+    expect(readiness.body.details.schema).toContain('20261126120000_original_clients');
     expect((await t.http.get('/ops/ready').expect(200)).body.status).toBe('not_ready');
     expect((await t.http.get('/ops/health').expect(200)).body).toMatchObject({
       status: 'unhealthy',
