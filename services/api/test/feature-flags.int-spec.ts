@@ -230,17 +230,21 @@ describe('feature flags (real PostgreSQL)', () => {
       const res = await t.http.get('/ops/flags/global-audit/audit').set(auth(viewer)).expect(200);
       const text = JSON.stringify(res.body);
       expect(text).not.toContain('internal:');
-      const items = (res.body as { items: Record<string, unknown>[] }).items;
-      expect(items.map((a) => [a.action, a.userId, a.reason, a.redacted])).toEqual([
-        ['TOGGLE', null, null, true],
-        ['CREATE', null, null, true],
+      const items = res.body as Record<string, unknown>[];
+      expect(items.map((a) => [a.action, a.userId, a.user, a.reason, a.redacted])).toEqual([
+        ['TOGGLE', null, null, null, true],
+        ['CREATE', null, null, null, true],
       ]);
       const flag = await t.http.get('/ops/flags/global-audit').set(auth(viewer)).expect(200);
       expect(flag.body).toMatchObject({ createdById: null, updatedById: null });
     }
     const adminView = await t.http.get('/ops/flags/global-audit/audit').set(auth(platformAdmin)).expect(200);
-    const adminItems = (adminView.body as { items: Record<string, unknown>[] }).items;
-    expect(adminItems[0]).toMatchObject({ userId: expect.any(String), reason: 'internal: ticket OPS-42' });
+    const adminItems = adminView.body as Record<string, unknown>[];
+    expect(adminItems[0]).toMatchObject({
+      userId: expect.any(String),
+      user: { email: expect.any(String) },
+      reason: 'internal: ticket OPS-42',
+    });
     expect(adminItems[0].redacted).toBeUndefined();
     // An org's own flags keep their full trail.
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'own-audit', reason: 'ours' }).expect(201);

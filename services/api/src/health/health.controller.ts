@@ -13,7 +13,7 @@ const readyExample = {
   schema: {
     state: 'current',
     applied: 5,
-    latest: '20261126092100_validate_maintenance_window_order_check',
+    latest: '20261126120000_original_clients',
     pending: [],
   },
   version: '0.1.0',
