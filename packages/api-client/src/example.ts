@@ -2,7 +2,7 @@ import { createChefCloudClient, type Schemas } from './index';
 
 /** What the example reads: who is signed in, and the org's maintenance windows. */
 export interface ExampleResult {
-  user: Schemas['AuthUserDto'];
+  user: Schemas['CurrentUserProfileDto'];
   windows: Schemas['MaintenanceWindowDto'][];
   total: number;
 }
@@ -17,18 +17,19 @@ export async function runExample(baseUrl: string, email: string, password: strin
   if (!login.data) throw new Error(`login failed: ${login.response.status} ${login.error?.code ?? ''}`);
 
   const api = createChefCloudClient(baseUrl, login.data.access_token);
-  const me = await api.GET('/auth/me');
-  if (!me.data) throw new Error(`GET /auth/me failed: ${me.response.status} ${me.error?.code ?? ''}`);
+  const me = await api.GET('/me');
+  if (!me.data) throw new Error(`GET /me failed: ${me.response.status} ${me.error?.code ?? ''}`);
 
-  const list = await api.GET('/ops/maintenance/list', { params: { query: { page: 1, pageSize: 20 } } });
-  if (!list.data)
-    throw new Error(`GET /ops/maintenance/list failed: ${list.response.status} ${list.error?.code ?? ''}`);
-  return { user: me.data.user, windows: list.data.items, total: list.data.total };
+  const list = await api.GET('/ops/maintenance', { params: { query: { page: 1, pageSize: 20 } } });
+  if (!list.data) throw new Error(`GET /ops/maintenance failed: ${list.response.status} ${list.error?.code ?? ''}`);
+  // A bare array (the original clients' shape); the total is in the X-Total-Count header.
+  const total = Number(list.response.headers.get('X-Total-Count') ?? list.data.length);
+  return { user: me.data, windows: list.data, total };
 }
 
-/** `node dist/example.js http://localhost:3000 owner@demo-bistro.test <password>` */
+/** `node dist/example.js http://localhost:3001 owner@demo-bistro.test <password>` */
 if (require.main === module) {
-  const [baseUrl = 'http://localhost:3000', email = 'owner@demo-bistro.test', password = ''] = process.argv.slice(2);
+  const [baseUrl = 'http://localhost:3001', email = 'owner@demo-bistro.test', password = ''] = process.argv.slice(2);
   runExample(baseUrl, email, password).then(
     (result) => {
       process.stdout.write(

@@ -3,5 +3,9 @@ import { HealthController } from './health.controller';
 import { MigrationHistoryRepository } from './migration-history.repository';
 import { ReadinessService } from './readiness.service';
 
-@Module({ controllers: [HealthController], providers: [MigrationHistoryRepository, ReadinessService] })
+@Module({
+  controllers: [HealthController],
+  providers: [MigrationHistoryRepository, ReadinessService],
+  exports: [ReadinessService],
+})
 export class HealthModule {}

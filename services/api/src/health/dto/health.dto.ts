@@ -13,6 +13,11 @@ export class SchemaStateDto {
   unknown?: string[];
 }
 
+/** The original's `services` of a health answer. */
+export class HealthServicesDto {
+  @ApiProperty({ enum: ['ok', 'down'], example: 'ok' }) database!: string;
+}
+
 /** GET /api/health: readiness (200 ok, 503 unavailable with the same shape). */
 export class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'unavailable'], example: 'ok' }) status!: string;
@@ -23,6 +28,11 @@ export class ReadinessDto {
   commit?: string;
   @ApiProperty({ type: 'integer', example: 42 }) uptimeSeconds!: number;
   @ApiPropertyOptional({ description: 'Why the database check failed' }) error?: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T09:00:00.000Z', description: 'When this answer was made' })
+  timestamp!: string;
+  @ApiProperty({ example: 42.137, description: "Seconds since the process started, with fractions (the original's)" })
+  uptime!: number;
+  @ApiProperty({ type: HealthServicesDto }) services!: HealthServicesDto;
 }
 
 /** GET /api/health/live: liveness. */
