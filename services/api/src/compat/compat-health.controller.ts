@@ -1,7 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
+import { READINESS_RETRY_AFTER_SECONDS } from '../health/health.controller';
 import { ReadinessService, type Readiness } from '../health/readiness.service';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 
@@ -9,6 +16,73 @@ import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.
 const SLOW_DATABASE_MS = 1000;
 
 const NOT_USED = 'not used by ChefCloud Core';
+
+/** The original shapes, as OpenAPI schemas (the answers below are exactly these). */
+const STATUS_OK: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['ok'] } },
+};
+const ORIGINAL_READINESS: SchemaObject = {
+  type: 'object',
+  required: ['status', 'ok', 'details'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    ok: { type: 'boolean' },
+    details: {
+      type: 'object',
+      required: ['db', 'schema', 'redis', 'env'],
+      additionalProperties: false,
+      properties: {
+        db: { type: 'string', description: '"ok" or "error:<why>"' },
+        schema: { type: 'string', description: '"ok" or "error:<why>"' },
+        redis: { type: 'string', enum: ['skipped'] },
+        env: { type: 'string', enum: ['ok'] },
+      },
+    },
+  },
+};
+const UNUSED_CHECK: SchemaObject = {
+  type: 'object',
+  required: ['status', 'error'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['unknown'] }, error: { type: 'string' } },
+};
+function opsProbe(statuses: string[], database: SchemaObject): SchemaObject {
+  return {
+    type: 'object',
+    required: ['status', 'timestamp', 'checks'],
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: statuses },
+      timestamp: { type: 'string', format: 'date-time' },
+      checks: {
+        type: 'object',
+        required: ['database', 'redis', 'queue'],
+        additionalProperties: false,
+        properties: { database, redis: UNUSED_CHECK, queue: UNUSED_CHECK },
+      },
+    },
+  };
+}
+const OPS_HEALTH = opsProbe(['healthy', 'unhealthy'], {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['up', 'down'] }, error: { type: 'string' } },
+});
+const OPS_READY = opsProbe(['ready', 'degraded', 'not_ready'], {
+  type: 'object',
+  required: ['status', 'responseMs'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['ready', 'slow', 'not_ready'] },
+    responseMs: { type: 'integer', minimum: 0 },
+    error: { type: 'string' },
+  },
+});
 
 /** Readiness as the original's /readiness reported it: each detail "ok", "skipped" or "error:<why>". */
 export function originalReadiness(r: Readiness): {
@@ -53,7 +127,7 @@ export class CompatHealthController {
 
   @Get('healthz')
   @ApiOperation({ deprecated: true, summary: 'Liveness (original path); use GET /api/health/live' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ schema: { ...STATUS_OK, example: { status: 'ok' } } })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -63,7 +137,7 @@ export class CompatHealthController {
     deprecated: true,
     summary: 'Liveness (path the original deploy files probe); use GET /api/health/live',
   })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ schema: { ...STATUS_OK, example: { status: 'ok' } } })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -74,12 +148,19 @@ export class CompatHealthController {
     summary: 'Readiness in the original shape: 200 when the database is up and the schema current, else 503',
   })
   @ApiOkResponse({
-    schema: { example: { status: 'ok', ok: true, details: { db: 'ok', schema: 'ok', redis: 'skipped', env: 'ok' } } },
+    schema: {
+      ...ORIGINAL_READINESS,
+      example: { status: 'ok', ok: true, details: { db: 'ok', schema: 'ok', redis: 'skipped', env: 'ok' } },
+    },
   })
-  @ApiServiceUnavailableResponse({ description: 'Database down or migrations pending (status "degraded")' })
+  @ApiServiceUnavailableResponse({
+    description: 'Database down or migrations pending (status "degraded"; Retry-After set)',
+    schema: ORIGINAL_READINESS,
+  })
   async readinessCheck(@Res({ passthrough: true }) res: Response): Promise<ReturnType<typeof originalReadiness>> {
     const body = originalReadiness(await this.readiness.check());
     res.status(body.ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    if (!body.ok) res.setHeader('Retry-After', String(READINESS_RETRY_AFTER_SECONDS));
     return body;
   }
 
@@ -87,6 +168,7 @@ export class CompatHealthController {
   @ApiOperation({ deprecated: true, summary: 'Health in the original /ops/health shape; always 200' })
   @ApiOkResponse({
     schema: {
+      ...OPS_HEALTH,
       example: {
         status: 'healthy',
         timestamp: '2026-11-26T09:00:00.000Z',
@@ -120,6 +202,7 @@ export class CompatHealthController {
   })
   @ApiOkResponse({
     schema: {
+      ...OPS_READY,
       example: {
         status: 'ready',
         timestamp: '2026-11-26T09:00:00.000Z',

@@ -141,6 +141,8 @@ function ensureResponse(operation: OperationObject, status: string): void {
  */
 function fixNullableReferences(schema: SchemaObject | ReferenceObject | undefined): void {
   if (!schema || isReference(schema)) return;
+  // A nullable enum must list null (OpenAPI 3.0.3), or validators refuse `null` (jobRole: null).
+  if (schema.nullable && schema.enum && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
   for (const child of Object.values(schema.properties ?? {})) {
     if (isReference(child)) continue;
     if (child.nullable && child.allOf?.length === 1 && isReference(child.allOf[0])) {
