@@ -5,10 +5,17 @@ export { PrismaClient, Prisma } from './generated/prisma/client';
 export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAudit } from './generated/prisma/client';
 export { RoleLevel, FlagAction } from './generated/prisma/enums';
 export { createPrismaClient, type PrismaClientOptions } from './client';
+export { mappedTables, type MappedTable } from './schema/mapped-columns';
 export {
   isMissingTableError,
   missingTableName,
   isDatabaseUnavailableError,
+  isDatabaseTimeoutError,
+  isTransientConflictError,
+  isMissingColumnError,
+  missingColumnName,
+  isPermissionDeniedError,
+  isCheckViolationError,
   prismaErrorCode,
 } from './errors/database-errors';
 export { listShippedMigrations, migrationCreatingTable } from './migrations/shipped-migrations';

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { MigrationHistoryRepository } from './migration-history.repository';
 import { ReadinessService } from './readiness.service';
+import { SchemaColumnsRepository } from './schema-columns.repository';
 
-@Module({ controllers: [HealthController], providers: [MigrationHistoryRepository, ReadinessService] })
+@Module({
+  controllers: [HealthController],
+  providers: [MigrationHistoryRepository, SchemaColumnsRepository, ReadinessService],
+})
 export class HealthModule {}
