@@ -52,7 +52,9 @@ export const envSchema = z
       .min(0)
       .max(600_000)
       .default(30_000)
-      .describe('readiness compares the tables, columns and privileges the build maps with the database at most this often'),
+      .describe(
+        'readiness compares the tables, columns and privileges the build maps with the database at most this often',
+      ),
     JWT_SECRET: z
       .string()
       .optional()
