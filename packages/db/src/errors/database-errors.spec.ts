@@ -161,5 +161,21 @@ describe('timeouts, conflicts, missing columns, permissions', () => {
     expect(isPermissionDeniedError(new Error('permission denied for table users'))).toBe(true);
     expect(isPermissionDeniedError(adapter('42P01', 'relation "x" does not exist'))).toBe(false);
     expect(isCheckViolationError(adapter('23514', 'violates check constraint'))).toBe(true);
+
+describe('isMissingColumnError', () => {
+  it('recognises P2022, SQLSTATE 42703 and the message, optionally for one column', () => {
+    const prisma = Object.assign(new Error('The column `users.job_role` does not exist in the current database.'), {
+      code: 'P2022',
+      meta: { column: 'users.job_role' },
+    });
+    expect(isMissingColumnError(prisma)).toBe(true);
+    expect(isMissingColumnError(prisma, 'job_role')).toBe(true);
+    expect(isMissingColumnError(prisma, 'other')).toBe(false);
+    const adapter = { message: 'x', cause: { kind: 'ColumnNotFound', column: 'job_role' } };
+    expect(isMissingColumnError(adapter, 'job_role')).toBe(true);
+    const pg = { code: '42703', message: 'column "job_role" does not exist' };
+    expect(isMissingColumnError(pg, 'job_role')).toBe(true);
+    expect(isMissingColumnError(new Error('relation "x" does not exist'))).toBe(false);
+    expect(isMissingColumnError(null)).toBe(false);
   });
 });

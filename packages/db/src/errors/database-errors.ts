@@ -21,6 +21,7 @@ type ErrorLike = {
   kind?: unknown;
   originalCode?: unknown;
   name?: unknown;
+  column?: unknown;
 };
 
 function* errorChain(err: unknown): Generator<ErrorLike> {
@@ -183,12 +184,29 @@ export function isTransientConflictError(err: unknown): boolean {
   return hasCode(err, new Set(['40P01', '40001', 'P2034']), new Set(['TransactionWriteConflict']));
 }
 
-const MISSING_COLUMN = /column "?([\w.]+)"? (of relation "?(\w+)"? )?does not exist/i;
+// `column "x" does not exist`, `column "x" of relation "t" does not exist`, Prisma's `column `t.x``.
+const MISSING_COLUMN = /column [`"]?([\w.]+)[`"]? (of relation [`"]?(\w+)[`"]? )?does not exist/i;
 
-/** A column the build uses does not exist (P2022, 42703): the schema is behind the release. */
-export function isMissingColumnError(err: unknown): boolean {
-  if (hasCode(err, new Set(['P2022', '42703']), new Set(['ColumnNotFound']))) return true;
-  for (const e of errorChain(err)) if (MISSING_COLUMN.test(text(e.message))) return true;
+/**
+ * True when `err` says a column does not exist (Prisma P2022, PostgreSQL SQLSTATE 42703): the
+ * database is behind the release by a migration that added a column. With `column`, only when
+ * the error names that column (the table prefix ignored) or names none.
+ */
+export function isMissingColumnError(err: unknown, column?: string): boolean {
+  for (const e of errorChain(err)) {
+    const code = text(e.code) || text(e.originalCode);
+    const message = text(e.message);
+    const m = MISSING_COLUMN.exec(message);
+    if (code === 'P2022' || code === '42703' || e.kind === 'ColumnNotFound' || m) {
+      if (!column) return true;
+      const meta = (e.meta && typeof e.meta === 'object' ? e.meta : {}) as Record<string, unknown>;
+      const named =
+        (typeof meta.column === 'string' ? meta.column : undefined) ??
+        (typeof e.column === 'string' ? e.column : undefined) ??
+        m?.[1];
+      return named === undefined || named.split('.').pop() === column;
+    }
+  }
   return false;
 }
 

@@ -7,5 +7,6 @@ import { SchemaColumnsRepository } from './schema-columns.repository';
 @Module({
   controllers: [HealthController],
   providers: [MigrationHistoryRepository, SchemaColumnsRepository, ReadinessService],
+  exports: [ReadinessService],
 })
 export class HealthModule {}

@@ -10,6 +10,8 @@ import { MaintenanceService } from './maintenance.service';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const BYPASS_HEADER = 'x-maintenance-bypass';
+/** The original ChefCloud's bypass header (`X-Bypass-Maintenance: true`), accepted the same way. */
+export const ORIGINAL_BYPASS_HEADER = 'x-bypass-maintenance';
 
 interface WriteRequest {
   method: string;
@@ -22,7 +24,8 @@ interface WriteRequest {
  * The write block. A global guard registered after the authentication guards (GLOBAL_ENHANCERS
  * in app.module.ts; global guards run in registration order), so it sees the verified user:
  * its org decides which windows apply (anonymous callers: global windows only), and an L5 user
- * may bypass with `X-Maintenance-Bypass: 1` (logged). While a blocking window is in force,
+ * may bypass with `X-Maintenance-Bypass: 1` or the original ChefCloud's
+ * `X-Bypass-Maintenance: true` (logged). While a blocking window is in force,
  * POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until the window ends.
  * Routes marked @AllowDuringMaintenance() are never blocked.
  * ENABLE_WRITE_BLOCK_MIDDLEWARE=false turns it off (logged at boot). A guard rather than an
@@ -59,7 +62,8 @@ export class WriteBlockGuard implements CanActivate {
     const now = this.clock.now();
     const decision = await this.maintenance.isBlockedWrite(now, req.user?.orgId ?? null);
     if (!decision.blocked) return true;
-    if (req.user?.roleLevel === 'L5' && req.headers[BYPASS_HEADER] === '1') {
+    const asksForBypass = req.headers[BYPASS_HEADER] === '1' || req.headers[ORIGINAL_BYPASS_HEADER] === 'true';
+    if (req.user?.roleLevel === 'L5' && asksForBypass) {
       this.logger.warn(
         {
           userId: req.user.userId,
