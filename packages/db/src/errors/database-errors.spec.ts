@@ -161,6 +161,8 @@ describe('timeouts, conflicts, missing columns, permissions', () => {
     expect(isPermissionDeniedError(new Error('permission denied for table users'))).toBe(true);
     expect(isPermissionDeniedError(adapter('42P01', 'relation "x" does not exist'))).toBe(false);
     expect(isCheckViolationError(adapter('23514', 'violates check constraint'))).toBe(true);
+  });
+});
 
 describe('isMissingColumnError', () => {
   it('recognises P2022, SQLSTATE 42703 and the message, optionally for one column', () => {
