@@ -145,7 +145,7 @@ describe('the kill switch under a held row lock (default timeouts)', () => {
       await holder.end();
       const res = await pending;
       figures.killSwitchUnderLock = { status: res.status, heldAfterWaitMs: 5000, answeredMs: Date.now() - started };
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201); // the original clients' answer to a kill
       expect(res.body).toMatchObject({ active: false, rolloutPct: 0 });
     } finally {
       await t.close();
