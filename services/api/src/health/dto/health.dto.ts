@@ -11,6 +11,13 @@ export class SchemaStateDto {
   failed?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Applied migrations this build does not ship (rollback)' })
   unknown?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Tables (`users`) or columns (`sessions.last_activity_at`) this build maps that do not exist',
+  })
+  missing?: string[];
+  @ApiPropertyOptional({ type: [String], description: "Privileges the API's role lacks (`users: SELECT, UPDATE`)" })
+  denied?: string[];
 }
 
 /** The original's `services` of a health answer. */
