@@ -87,16 +87,18 @@ const validators = new Map<string, ContractValidator>();
  * startTestApp does; a test that builds an app with createApp itself must call it too.
  */
 export async function validateAppResponses(app: NestExpressApplication, config: AppConfig): Promise<void> {
-  let validator: ContractValidator | undefined;
-  validateResponsesOf(app.getHttpServer(), () => validator);
+  // Set once the document is read; responses sent before (the document itself) are not validated.
+  const current: { validator?: ContractValidator } = {};
+  validateResponsesOf(app.getHttpServer(), () => current.validator);
   await app.init();
   const text = config.apiDocsEnabled
     ? (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).text
     : JSON.stringify(buildOpenApiDocument(app));
-  validator =
+  const validator =
     validators.get(text) ??
     new ContractValidator(JSON.parse(text) as ConstructorParameters<typeof ContractValidator>[0]);
   validators.set(text, validator);
+  current.validator = validator;
 }
 
 /** The production app (createApp) on a fresh clone of the migrated template database. */
