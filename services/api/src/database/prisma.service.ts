@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { createPrismaClient, type PrismaClient } from '@chefcloud/db';
+import { createPrismaClient, isTransientConflictError, type Prisma, type PrismaClient } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /**
@@ -18,8 +18,27 @@ export class PrismaService implements OnModuleDestroy {
       connectTimeoutMs: config.database.connectTimeoutMs,
       statementTimeoutMs: config.database.queryTimeoutMs,
       queryTimeoutMs: config.database.queryTimeoutMs + 1_000,
+      // Interactive transactions follow our timeouts, not Prisma's 2 s / 5 s: waiting for a
+      // connection as long as a connect may take, running as long as a query may (plus a margin).
+      transactionMaxWaitMs: config.database.connectTimeoutMs,
+      transactionTimeoutMs: config.database.queryTimeoutMs + 1_000,
       onPoolError: (err) => this.logger.warn(`idle database connection failed: ${err.message}`),
     });
+  }
+
+  /**
+   * An interactive transaction, run again once if PostgreSQL aborted it for a deadlock (40P01)
+   * or a serialization failure (40001): the whole transaction was rolled back, so running it
+   * again is safe. A second failure propagates (→ 503 DATABASE_UNAVAILABLE).
+   */
+  async transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.client.$transaction(work);
+    } catch (error) {
+      if (!isTransientConflictError(error)) throw error;
+      this.logger.warn('transaction aborted by a deadlock or serialization failure: retrying once');
+      return this.client.$transaction(work);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { MigrationHistoryRepository } from './migration-history.repository';
 import { ReadinessService } from './readiness.service';
+import { SchemaColumnsRepository } from './schema-columns.repository';
 
 @Module({
   controllers: [HealthController],
-  providers: [MigrationHistoryRepository, ReadinessService],
+  providers: [MigrationHistoryRepository, SchemaColumnsRepository, ReadinessService],
   exports: [ReadinessService],
 })
 export class HealthModule {}
