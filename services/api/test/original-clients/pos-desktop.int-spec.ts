@@ -2,6 +2,7 @@ import bcrypt from 'bcrypt';
 import fc from 'fast-check';
 import { DEMO_PASSWORD, DEMO_POS_STAFF } from '@chefcloud/db';
 import { EmployeeProfilesRepository } from '../../src/auth/pos/employee-profiles.repository';
+import { MaintenanceService } from '../../src/maintenance/maintenance.service';
 import { PLATFORMS } from '../../src/auth/auth.types';
 import { recordFigures } from '../support/reliability';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app';
@@ -194,6 +195,32 @@ describe('original desktop POS: PIN, badge swipe, badge enrolment (real PostgreS
       expect(JSON.stringify(bad.body)).toContain('Badge ID must be alphanumeric');
       await webClient(t, managerToken).post('/auth/enroll-badge', { userId: managerRow.id }).expect(400);
     });
+  });
+  it('during a blocking maintenance window the POS still signs in (PIN and badge), while enrolment (a write) is 503', async () => {
+    const manager0 = await t.prisma.user.findUniqueOrThrow({ where: { email: manager.email } });
+    const window = await t.prisma.maintenanceWindow.create({
+      data: {
+        orgId: manager0.orgId,
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 600_000),
+        message: 'Till upgrade',
+        blockWrites: true,
+      },
+    });
+    t.app.get(MaintenanceService).invalidate();
+    try {
+      await pinLogin({ branchId, employeeCode: manager.employeeCode, pin: manager.pin }).expect(200);
+      await swipe({ badgeId: manager.badge }).expect(200);
+      const managerToken = (await webLogin(t, DEMO.manager, DEMO_PASSWORD)).access_token;
+      const blocked = await webClient(t, managerToken)
+        .post('/auth/enroll-badge', { userId: manager0.id, badgeId: 'DURING-01' })
+        .expect(503);
+      expect(blocked.body).toMatchObject({ code: 'MAINTENANCE', message: 'Till upgrade' });
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await t.prisma.maintenanceWindow.delete({ where: { id: window.id } });
+      t.app.get(MaintenanceService).invalidate();
+    }
   });
 });
 

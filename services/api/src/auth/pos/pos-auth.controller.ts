@@ -76,6 +76,10 @@ export class PosAuthController {
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: 'Below L4' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such user in your org' })
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'The badge belongs to another user' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorEnvelopeDto,
+    description: 'Maintenance (a write), database unavailable, or schema not migrated (Retry-After)',
+  })
   enrollBadge(@CurrentUser() user: AuthUser, @Body() body: EnrollBadgeDto): Promise<EnrollBadgeResponseDto> {
     return this.pos.enrollBadge(user, body.userId, body.badgeId);
   }
