@@ -135,6 +135,10 @@ export class MaintenanceController {
   @ApiOkResponse({ type: MaintenanceWindowDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such window in your org' })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'CONFLICT: the window was changed or ended concurrently',
+  })
   end(@CurrentUser() user: AuthUser, @Param('id', WINDOW_ID) id: string): Promise<MaintenanceWindowDto> {
     return this.admin.end(user, id);
   }
