@@ -4,7 +4,7 @@
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAudit } from './generated/prisma/client';
 export { RoleLevel, FlagAction } from './generated/prisma/enums';
-export { createPrismaClient, type PrismaClientOptions } from './client';
+export { createPrismaClient, databasePoolStats, type PrismaClientOptions, type PoolStats } from './client';
 export {
   isMissingTableError,
   missingTableName,

@@ -9,6 +9,8 @@ import { rejectHostileJson, requireJsonBodies } from './common/http/request-guar
 import { createValidationPipe } from './common/validation/validation-pipe';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 
 function trustProxySetting(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -43,6 +45,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       next();
     },
   );
+  // HTTP metrics next, so requests refused before routing (413, 415, 400) are counted too.
+  if (config.metrics.enabled) app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
   // characters are 400 before any handler runs.
   app.use(requireJsonBodies);

@@ -9,6 +9,8 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PlatformModule } from './platform/platform-admin.service';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { TracingModule } from './tracing/tracing.module';
 
 /** Options of the application root, used by tests (extra probe modules, captured logs). */
 export interface AppOptions {
@@ -24,6 +26,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(config, options.logDestination),
+        MetricsModule,
+        TracingModule,
         ClockModule,
         DatabaseModule,
         AuthModule,

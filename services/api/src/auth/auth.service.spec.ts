@@ -1,3 +1,4 @@
+import type { MetricsService } from '../metrics/metrics.service';
 import { JwtService } from '@nestjs/jwt';
 import type { Session, User } from '@chefcloud/db';
 import { ApiException } from '../common/errors/api-exception';
@@ -46,6 +47,7 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
     recordSuccess: jest.fn().mockResolvedValue(undefined),
   };
   const jwt = new JwtService({ secret: 's'.repeat(40) });
+  const metrics = { loginAttempt: jest.fn() };
   const service = new AuthService(
     users as unknown as UsersRepository,
     sessions as unknown as SessionsRepository,
@@ -55,8 +57,9 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
     jwt,
     { jwt: { secret: 's'.repeat(40), secretGenerated: false, ttlSeconds: 100, deviceTtlSeconds: 200 } },
     { now: () => NOW },
+    metrics as unknown as MetricsService,
   );
-  return { service, users, sessions, validator, hasher, throttle, jwt };
+  return { service, users, sessions, validator, hasher, throttle, jwt, metrics };
 }
 
 const ctx = { ip: '203.0.113.5', userAgent: 'jest' };
@@ -108,8 +111,9 @@ describe('AuthService.login', () => {
     ['a wrong password', { passwordOk: false }],
     ['an inactive user', { user: { ...user, isActive: false } }],
   ])('refuses %s with the same 401 after one password check', async (_name, overrides) => {
-    const { service, hasher, throttle, sessions } = setup(overrides);
+    const { service, hasher, throttle, sessions, metrics } = setup(overrides);
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'invalid');
     expect(error).toBeInstanceOf(ApiException);
     expect((error as ApiException).getStatus()).toBe(401);
     expect((error as ApiException).getResponse()).toEqual({
@@ -128,11 +132,18 @@ describe('AuthService.login', () => {
     expect(hasher.verifyOrDummy).toHaveBeenCalledWith('pw', undefined);
   });
 
-  it('does not look the user up when throttled', async () => {
-    const { service, throttle, users } = setup();
+  it('does not look the user up when throttled (counted as throttled)', async () => {
+    const { service, throttle, users, metrics } = setup();
     throttle.beforeAttempt.mockRejectedValue(new ApiException(429, 'TOO_MANY_ATTEMPTS', 'slow down'));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
     expect(users.findByEmail).not.toHaveBeenCalled();
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'throttled');
+  });
+
+  it('counts a successful login', async () => {
+    const { service, metrics } = setup();
+    await service.login({ email: user.email, password: 'pw' }, ctx);
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'success');
   });
 });
 

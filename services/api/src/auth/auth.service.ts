@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import type { User } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api-exception';
+import { countLoginAttempt } from '../metrics/login-attempts';
+import { MetricsService } from '../metrics/metrics.service';
 import { UsersRepository } from '../users/users.repository';
 import {
   DEVICE_PLATFORMS,
@@ -46,14 +48,20 @@ export class AuthService {
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'jwt'>,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
    * Unknown email, wrong password and inactive user all end in the same 401 after one bcrypt
    * comparison each (a dummy hash stands in for a missing user), so neither the body nor the
-   * timing tells them apart. Throttled per IP and per account first (429).
+   * timing tells them apart. Throttled per IP and per account first (429). Each attempt is
+   * counted by outcome (chefcloud_login_attempts_total{method="password"}).
    */
   async login(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
+    return countLoginAttempt(this.metrics, 'password', () => this.passwordLogin(input, ctx));
+  }
+
+  private async passwordLogin(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
     const email = input.email.trim().toLowerCase();
     const { accountHasFailures } = await this.throttle.beforeAttempt(ctx.ip, email);
     const user = await this.users.findByEmail(email);

@@ -22,6 +22,9 @@ export interface AppConfig {
   };
   shutdownTimeoutMs: number;
   bcryptCost: number;
+  metrics: { enabled: boolean; token: string | null; flagKeys: string[] };
+  /** The OTLP endpoint when tracing is on (src/tracing/tracing.ts starts it before the app). */
+  tracing: { endpoint: string | null };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -87,5 +90,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     bcryptCost: e.BCRYPT_COST,
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      token: e.METRICS_TOKEN ?? null,
+      flagKeys: e.METRICS_FLAG_KEYS.split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null },
   };
 }

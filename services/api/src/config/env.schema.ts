@@ -61,6 +61,21 @@ export const envSchema = z
     FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     // Slug of the platform operator's org: its L5 users may manage global windows and flags.
     PLATFORM_ADMIN_ORG_SLUG: z.string().min(1).optional(),
+    // Observability (README "Metrics, alerts and traces").
+    METRICS_ENABLED: bool.default(true).describe('serve Prometheus metrics on GET /metrics and /ops/metrics'),
+    METRICS_TOKEN: z
+      .string()
+      .min(16, 'METRICS_TOKEN must be at least 16 characters')
+      .optional()
+      .describe('bearer token a scraper must send; without one, production answers 404 on the metrics paths'),
+    METRICS_FLAG_KEYS: z
+      .string()
+      .default('')
+      .describe('comma-separated feature-flag keys that get their own label on flag-evaluation metrics'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+      .optional()
+      .describe('OTLP/HTTP collector base URL: set, it turns OpenTelemetry tracing on (read before boot)'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -1,8 +1,16 @@
+import type { MetricsService } from '../../metrics/metrics.service';
 import bcrypt from 'bcrypt';
 import { PasswordHasher, Semaphore } from './password-hasher';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher({ bcryptCost: 4 });
+  let queueDepth: () => number = () => -1;
+  const hasher = new PasswordHasher({ bcryptCost: 4 }, {
+    observeBcryptQueue: (source: () => number) => (queueDepth = source),
+  } as unknown as MetricsService);
+
+  it('reports its queue depth to the metrics (0 when idle)', () => {
+    expect(queueDepth()).toBe(0);
+  });
 
   it('verifies a password against its hash', async () => {
     const hash = await bcrypt.hash('s3cret', 4);
@@ -38,7 +46,11 @@ describe('Semaphore', () => {
         running--;
         return id;
       });
-    await expect(Promise.all([1, 2, 3, 4, 5].map(task))).resolves.toEqual([1, 2, 3, 4, 5]);
+    const all = Promise.all([1, 2, 3, 4, 5].map(task));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(semaphore.queued).toBe(3);
+    await expect(all).resolves.toEqual([1, 2, 3, 4, 5]);
+    expect(semaphore.queued).toBe(0);
     expect(peak).toBe(2);
     expect(order.slice(2)).toEqual([3, 4, 5]);
   });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 
 /** Runs at most `limit` tasks at once; the rest wait their turn in order. */
 export class Semaphore {
@@ -9,6 +10,11 @@ export class Semaphore {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly limit: number) {}
+
+  /** Tasks waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -37,8 +43,9 @@ export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
   private readonly slots = new Semaphore(Math.max(1, Math.min(4, os.availableParallelism())));
 
-  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost'>) {
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost'>, metrics: MetricsService) {
     this.dummyHash = bcrypt.hash('chefcloud-dummy-password', config.bcryptCost);
+    metrics.observeBcryptQueue(() => this.slots.queued);
   }
 
   /** True when `password` matches `hash`; with no hash, burns one comparison and returns false. */

@@ -1,3 +1,4 @@
+import type { MetricsService } from '../../metrics/metrics.service';
 import { accountKey, LoginThrottleService } from './login-throttle.service';
 import { MemoryThrottleStore } from './throttle-store';
 
@@ -8,24 +9,32 @@ function setup() {
   const clock = { advance: (ms: number) => (now += ms) };
   jest.spyOn(Date, 'now').mockImplementation(() => now);
   const store = new MemoryThrottleStore(() => now);
-  return { service: new LoginThrottleService(limits, store), store, clock };
+  const metrics = { throttleHit: jest.fn() };
+  return {
+    service: new LoginThrottleService(limits, store, metrics as unknown as MetricsService),
+    store,
+    clock,
+    metrics,
+  };
 }
 
 afterEach(() => jest.restoreAllMocks());
 
 describe('LoginThrottleService', () => {
   it('refuses the attempt after the per-IP limit with 429 and Retry-After until the window ends', async () => {
-    const { service, clock } = setup();
+    const { service, clock, metrics } = setup();
     for (let i = 0; i < 3; i++) await service.beforeAttempt('1.1.1.1', `u${i}@x.test`);
+    expect(metrics.throttleHit).not.toHaveBeenCalled();
     const error = await service.beforeAttempt('1.1.1.1', 'u9@x.test').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
+    expect(metrics.throttleHit).toHaveBeenCalledWith('ip');
     await expect(service.beforeAttempt('2.2.2.2', 'u9@x.test')).resolves.toEqual({ accountHasFailures: false });
     clock.advance(60_000);
     await expect(service.beforeAttempt('1.1.1.1', 'u9@x.test')).resolves.toEqual({ accountHasFailures: false });
   });
 
   it('refuses an account after its failure limit from any IP, and a success clears it', async () => {
-    const { service } = setup();
+    const { service, metrics } = setup();
     await service.recordFailure('A@x.test');
     await expect(service.beforeAttempt('1.1.1.1', 'a@x.test')).resolves.toEqual({ accountHasFailures: true });
     await service.recordSuccess('a@x.test', true);
@@ -37,6 +46,7 @@ describe('LoginThrottleService', () => {
       status: 429,
       headers: { 'Retry-After': '900' },
     });
+    expect(metrics.throttleHit).toHaveBeenCalledWith('account');
   });
 
   it('clears nothing on a success when there were no failures', async () => {

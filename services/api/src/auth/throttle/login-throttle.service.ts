@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/errors/api-exception';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { ThrottleCount, ThrottleStore } from './throttle-store';
 
 export const THROTTLE_STORE = Symbol('THROTTLE_STORE');
@@ -25,6 +26,7 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
     @Inject(THROTTLE_STORE)
     private readonly store: ThrottleStore & { sweep?: (olderThanSeconds: number) => Promise<number> },
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -56,8 +58,14 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
       accountKey(email),
       accountWindowSeconds,
     );
-    if (byIp.hits > ipLimit) throw tooManyAttempts(byIp);
-    if (byAccount && byAccount.hits >= accountLimit) throw tooManyAttempts(byAccount);
+    if (byIp.hits > ipLimit) {
+      this.metrics.throttleHit('ip');
+      throw tooManyAttempts(byIp);
+    }
+    if (byAccount && byAccount.hits >= accountLimit) {
+      this.metrics.throttleHit('account');
+      throw tooManyAttempts(byAccount);
+    }
     return { accountHasFailures: byAccount !== null };
   }
 
