@@ -87,7 +87,7 @@ describe('render.yaml: the database', () => {
     const [db] = blueprint.databases;
     expect(db.postgresMajorVersion).toBe('17');
     expect(envVar(api, 'DATABASE_URL')?.fromDatabase?.name).toBe(db.name);
-    expect(fs.readFileSync(RENDER_YAML, 'utf8')).toMatch(/postgresMajorVersion: "17"/);
+    expect(fs.readFileSync(RENDER_YAML, 'utf8')).toMatch(/postgresMajorVersion: (["'])17\1/);
   });
 });
 

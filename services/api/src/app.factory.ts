@@ -4,9 +4,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { rejectHostileJson, requireJsonBodies } from './common/http/request-guards.middleware';
-import { createValidationPipe } from './common/validation/validation-pipe';
+import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -51,11 +49,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // characters are 400 before any handler runs.
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(typeBodyParserErrors);
   app.use(rejectHostileJson);
   app.use(helmet());
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
   setupOpenApi(app);
   return app;
 }

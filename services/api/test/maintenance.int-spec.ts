@@ -1,4 +1,8 @@
+import type { ApplicationConfig } from '@nestjs/core';
+import { JwtAuthGuard } from '../src/auth/jwt/jwt-auth.guard';
+import { RolesGuard } from '../src/auth/roles/roles.guard';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
+import { WriteBlockGuard } from '../src/maintenance/write-block.guard';
 import { createPlatformAdmin, DEMO, startTestApp, type TestApp } from './support/test-app';
 
 const MIN = 60_000;
@@ -128,6 +132,17 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     await t.http.post('/probe/orders').expect(401);
     await t.http.post('/ops/flags').set(auth(waiter)).send({ key: 'order-check' }).expect(403);
     await write(waiter).expect(503);
+  });
+
+  it('the running app applies its global guards in the registered order: JWT → roles → write block', () => {
+    // Nest keeps the global guards on the application's (internal) ApplicationConfig, in the
+    // order it runs them; GLOBAL_ENHANCERS in app.module.ts is where that order is set.
+    const config = (t.app as unknown as { config: ApplicationConfig }).config;
+    expect(config.getGlobalGuards().map((guard) => guard.constructor)).toEqual([
+      JwtAuthGuard,
+      RolesGuard,
+      WriteBlockGuard,
+    ]);
   });
 
   it('an org window does not block anonymous writes (they are checked against global windows only)', async () => {

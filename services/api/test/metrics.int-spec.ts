@@ -199,4 +199,18 @@ describe('metrics on a database missing 20251029222740_change_control (the outag
     expect(value(text, 'chefcloud_maintenance_checks_total{outcome="fail_open"}')).toBe(1);
     expect(value(text, 'chefcloud_maintenance_fail_open_total')).toBe(2);
   });
+
+  it('counts requests the missing tables failed as database errors of class schema', async () => {
+    const owner = await t.login(DEMO.owner);
+    const now = Date.now();
+    const res = await t.http
+      .post('/ops/maintenance')
+      .set(bearer(owner))
+      .send({ startsAt: new Date(now).toISOString(), endsAt: new Date(now + 60_000).toISOString() })
+      .expect(503);
+    expect(res.body).toMatchObject({ code: 'SCHEMA_NOT_MIGRATED' });
+    const text = (await t.http.get('/metrics').expect(200)).text;
+    expect(value(text, 'chefcloud_db_errors_total{class="schema"}')).toBe(1);
+    expect(value(text, 'chefcloud_db_errors_total{class="unavailable"}')).toBe(0);
+  });
 });

@@ -1,28 +1,29 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { ClockModule } from '../common/clock/clock.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtAuthGuard } from './jwt/jwt-auth.guard';
 import { JwtStrategy } from './jwt/jwt.strategy';
 import { VerifiedTokenCache } from './jwt/verified-token-cache';
 import { PasswordHasher } from './passwords/password-hasher';
-import { RolesGuard } from './roles/roles.guard';
 import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { LoginThrottleService, THROTTLE_STORE } from './throttle/login-throttle.service';
 import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
 
 /**
- * Login, sessions and authorisation. Registers two global guards, in this order: JwtAuthGuard
- * (every route needs a bearer token unless @Public) and RolesGuard (@Roles minimum level).
+ * Login, sessions and authorisation. Its guards (JwtAuthGuard: every route needs a bearer token
+ * unless @Public; RolesGuard: @Roles minimum level) are registered globally, in order, by the
+ * app module (app.module.ts, GLOBAL_ENHANCERS); this module exports what JwtAuthGuard needs.
  */
-@Global()
 @Module({
   imports: [
+    ClockModule,
+    MetricsModule,
     UsersModule,
     PassportModule,
     JwtModule.registerAsync({
@@ -45,9 +46,7 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
     LoginThrottleService,
     PostgresThrottleStore,
     { provide: THROTTLE_STORE, useExisting: PostgresThrottleStore },
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [SessionValidator],
+  exports: [SessionValidator, VerifiedTokenCache],
 })
 export class AuthModule {}

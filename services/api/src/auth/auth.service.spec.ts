@@ -1,7 +1,7 @@
 import type { MetricsService } from '../metrics/metrics.service';
 import { JwtService } from '@nestjs/jwt';
 import type { Session, User } from '@chefcloud/db';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import type { UsersRepository } from '../users/users.repository';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth.types';
@@ -114,9 +114,9 @@ describe('AuthService.login', () => {
     const { service, hasher, throttle, sessions, metrics } = setup(overrides);
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
     expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'invalid');
-    expect(error).toBeInstanceOf(ApiException);
-    expect((error as ApiException).getStatus()).toBe(401);
-    expect((error as ApiException).getResponse()).toEqual({
+    expect(error).toBeInstanceOf(AppException);
+    expect((error as AppException).getStatus()).toBe(401);
+    expect((error as AppException).getResponse()).toEqual({
       statusCode: 401,
       code: 'INVALID_CREDENTIALS',
       message: 'Invalid email or password',
@@ -134,7 +134,7 @@ describe('AuthService.login', () => {
 
   it('does not look the user up when throttled (counted as throttled)', async () => {
     const { service, throttle, users, metrics } = setup();
-    throttle.beforeAttempt.mockRejectedValue(new ApiException(429, 'TOO_MANY_ATTEMPTS', 'slow down'));
+    throttle.beforeAttempt.mockRejectedValue(new AppException('TOO_MANY_ATTEMPTS', 'slow down'));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
     expect(users.findByEmail).not.toHaveBeenCalled();
     expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'throttled');

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { User } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { countLoginAttempt } from '../metrics/login-attempts';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersRepository } from '../users/users.repository';
@@ -33,8 +33,8 @@ export interface RequestContext {
 }
 
 /** The one answer to every failed login: same status, code and message whatever the reason. */
-export function invalidCredentials(): ApiException {
-  return new ApiException(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+export function invalidCredentials(): AppException {
+  return new AppException('INVALID_CREDENTIALS', 'Invalid email or password');
 }
 
 @Injectable()
@@ -110,7 +110,7 @@ export class AuthService {
 
   async me(auth: AuthUser): Promise<MeResponseDto> {
     const user = await this.users.findById(auth.userId);
-    if (!user) throw new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again');
+    if (!user) throw new AppException('UNAUTHORIZED', 'The session has ended; sign in again');
     return {
       user: toUserDto(user),
       session: { id: auth.sessionId, platform: auth.platform, expiresAt: auth.sessionExpiresAt },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isMissingTableError, Prisma, type FeatureFlag } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
 import { ExpiringMap } from '../common/cache/expiring-map';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -156,7 +156,7 @@ export class FeatureFlagsService {
 
   private async visible(user: AuthUser, key: string): Promise<FeatureFlag> {
     const flag = await this.flags.findEffective(user.orgId, key);
-    if (!flag) throw new ApiException(404, 'NOT_FOUND', `Feature flag ${key} not found`);
+    if (!flag) throw new AppException('NOT_FOUND', `Feature flag ${key} not found`);
     return flag;
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from '../auth/auth.types';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { FeatureFlagsService } from './feature-flags.service';
 
 export const REQUIRED_FLAG = 'chefcloud:requiredFlag';
@@ -29,7 +29,7 @@ export class RequireFlagGuard implements CanActivate {
     if (!key) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (user && (await this.flags.isEnabled(key, user))) return true;
-    throw new ApiException(404, 'NOT_FOUND', 'Not found');
+    throw new AppException('NOT_FOUND', 'Not found');
   }
 }
 

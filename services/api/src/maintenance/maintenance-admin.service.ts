@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page } from '../common/pagination/pagination.dto';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
@@ -83,15 +83,15 @@ export class MaintenanceAdminService {
   private async changeable(user: AuthUser, id: string): Promise<MaintenanceWindow> {
     const window = await this.windows.findById(id);
     if (!window || (window.orgId !== null && window.orgId !== user.orgId)) {
-      throw new ApiException(404, 'NOT_FOUND', 'Maintenance window not found');
+      throw new AppException('NOT_FOUND', 'Maintenance window not found');
     }
     if (window.orgId === null) await this.platform.assertPlatformAdmin(user, 'change global maintenance windows');
     return window;
   }
 }
 
-function invalid(field: string, message: string): ApiException {
-  return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${field}`, {
+function invalid(field: string, message: string): AppException {
+  return new AppException('VALIDATION_FAILED', `Request validation failed: ${field}`, {
     details: [{ field, errors: [message] }],
   });
 }

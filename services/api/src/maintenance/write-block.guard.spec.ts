@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import type { Clock } from '../common/clock/clock';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
 import type { BlockDecision, MaintenanceService } from './maintenance.service';
 import { maintenanceError, WriteBlockGuard } from './write-block.guard';
@@ -87,15 +87,15 @@ describe('WriteBlockGuard', () => {
     async (method) => {
       const { run, maintenance, metrics } = setup();
       const error = await run(context({ method, user: user('L4') })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ApiException);
-      expect((error as ApiException).getStatus()).toBe(503);
-      expect((error as ApiException).getResponse()).toEqual({
+      expect(error).toBeInstanceOf(AppException);
+      expect((error as AppException).getStatus()).toBe(503);
+      expect((error as AppException).getResponse()).toEqual({
         statusCode: 503,
         code: 'MAINTENANCE',
         message: 'Upgrading the menu',
         window: { id: 'w1', endsAt: WINDOW.endsAt.toISOString() },
       });
-      expect((error as ApiException).headers).toEqual({ 'Retry-After': '91' });
+      expect((error as AppException).headers).toEqual({ 'Retry-After': '91' });
       expect(maintenance.isBlockedWrite).toHaveBeenCalledWith(NOW, 'org-1');
       expect(metrics.maintenanceCheck).toHaveBeenCalledWith('blocked');
       expect(metrics.writeBlocked).toHaveBeenCalledWith(method);

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ALLOW_DURING_MAINTENANCE } from './allow-during-maintenance.decorator';
@@ -20,13 +20,13 @@ interface WriteRequest {
 }
 
 /**
- * The write block. A global guard registered after the authentication guards (AuthModule is
- * imported before MaintenanceModule, and global guards run in registration order), so it sees
- * the verified user: its org decides which windows apply (anonymous callers: global windows
- * only), and an L5 user may bypass with `X-Maintenance-Bypass: 1` (logged). While a blocking
- * window is in force, POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until
- * the window ends. Routes marked @AllowDuringMaintenance() are never blocked. Each check is
- * counted by outcome (allowed, blocked, bypassed, fail_open) in chefcloud_maintenance_checks_total.
+ * The write block. A global guard registered after the authentication guards (GLOBAL_ENHANCERS
+ * in app.module.ts; global guards run in registration order), so it sees the verified user:
+ * its org decides which windows apply (anonymous callers: global windows only), and an L5 user
+ * may bypass with `X-Maintenance-Bypass: 1` (logged). While a blocking window is in force,
+ * POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until the window ends.
+ * Routes marked @AllowDuringMaintenance() are never blocked. Each check is counted by outcome
+ * (allowed, blocked, bypassed, fail_open) in chefcloud_maintenance_checks_total.
  * ENABLE_WRITE_BLOCK_MIDDLEWARE=false turns it off (logged at boot). A guard rather than an
  * interceptor: a global interceptor puts every request, reads included, through Nest's
  * interceptor chain (rxjs, AsyncResource.bind), which the benchmark showed costs ~8% of a read.
@@ -85,10 +85,9 @@ export class WriteBlockGuard implements CanActivate {
   }
 }
 
-export function maintenanceError(window: MaintenanceWindow, now: Date): ApiException {
+export function maintenanceError(window: MaintenanceWindow, now: Date): AppException {
   const retryAfter = Math.max(1, Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000));
-  return new ApiException(
-    503,
+  return new AppException(
     'MAINTENANCE',
     window.message ?? 'Writes are paused for scheduled maintenance; retry after the window ends.',
     {

@@ -1,13 +1,14 @@
-import { ApiException } from '../common/errors/api-exception';
+import { HttpException } from '@nestjs/common';
+import { AppException } from '../common/errors/app-exception';
 import { countLoginAttempt, loginOutcomeOf } from './login-attempts';
 
 describe('loginOutcomeOf', () => {
   it.each([
-    [new ApiException(401, 'INVALID_CREDENTIALS', 'x'), 'invalid'],
-    [new ApiException(429, 'TOO_MANY_ATTEMPTS', 'x'), 'throttled'],
-    [new ApiException(503, 'LOGIN_OVERLOADED', 'x'), 'shed'],
-    [new ApiException(503, 'DATABASE_UNAVAILABLE', 'x'), null],
-    [new ApiException(400, 'VALIDATION_FAILED', 'x'), null],
+    [new AppException('INVALID_CREDENTIALS', 'x'), 'invalid'],
+    [new AppException('TOO_MANY_ATTEMPTS', 'x'), 'throttled'],
+    [new HttpException({ statusCode: 503, code: 'LOGIN_OVERLOADED', message: 'x' }, 503), 'shed'],
+    [new AppException('DATABASE_UNAVAILABLE', 'x'), null],
+    [new AppException('VALIDATION_FAILED', 'x'), null],
     [new Error('boom'), null],
   ])('classifies %p as %p', (error, outcome) => {
     expect(loginOutcomeOf(error)).toBe(outcome);
@@ -23,7 +24,7 @@ describe('countLoginAttempt', () => {
 
   it('counts a classified failure and rethrows it; other errors are not login outcomes', async () => {
     const metrics = { loginAttempt: jest.fn() };
-    const refused = new ApiException(429, 'TOO_MANY_ATTEMPTS', 'x');
+    const refused = new AppException('TOO_MANY_ATTEMPTS', 'x');
     await expect(countLoginAttempt(metrics, 'badge', () => Promise.reject(refused))).rejects.toBe(refused);
     expect(metrics.loginAttempt).toHaveBeenCalledWith('badge', 'throttled');
     const down = new Error('database down');

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 import { metricsAccess } from './metrics-access';
@@ -28,9 +28,9 @@ export class MetricsController {
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: Response): Promise<void> {
     switch (metricsAccess(this.config, authorization)) {
       case 'not_found':
-        throw new ApiException(404, 'NOT_FOUND', 'Not found');
+        throw new AppException('NOT_FOUND', 'Not found');
       case 'unauthorized':
-        throw new ApiException(401, 'UNAUTHORIZED', 'A valid metrics bearer token is required', {
+        throw new AppException('UNAUTHORIZED', 'A valid metrics bearer token is required', {
           headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
         });
       case 'allowed':

@@ -1,8 +1,8 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import type { AuthUser } from '../auth/auth.types';
-import { ApiException } from '../common/errors/api-exception';
+import { AppException } from '../common/errors/app-exception';
 
 const LOOKUP_TTL_MS = 60_000;
 
@@ -27,8 +27,7 @@ export class PlatformAdminService {
 
   async assertPlatformAdmin(user: AuthUser, what: string): Promise<void> {
     if (!(await this.isPlatformAdmin(user))) {
-      throw new ApiException(
-        403,
+      throw new AppException(
         'PLATFORM_ADMIN_REQUIRED',
         `Only L5 users of the platform org (PLATFORM_ADMIN_ORG_SLUG) may ${what}`,
       );
@@ -44,7 +43,3 @@ export class PlatformAdminService {
     return this.cached.orgId;
   }
 }
-
-@Global()
-@Module({ providers: [PlatformAdminService], exports: [PlatformAdminService] })
-export class PlatformModule {}

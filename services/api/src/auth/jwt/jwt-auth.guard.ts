@@ -1,7 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiException } from '../../common/errors/api-exception';
+import { AppException } from '../../common/errors/app-exception';
 import type { AuthUser } from '../auth.types';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { SessionValidator } from '../sessions/session-validator';
@@ -55,7 +55,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
           : info instanceof Error && /No auth token/i.test(info.message)
             ? 'A bearer token is required'
             : 'The access token is invalid';
-      throw new ApiException(401, 'UNAUTHORIZED', message, { headers: BEARER_CHALLENGE });
+      throw new AppException('UNAUTHORIZED', message, { headers: BEARER_CHALLENGE });
     }
     return user;
   }

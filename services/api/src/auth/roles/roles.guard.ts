@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RoleLevel } from '@chefcloud/db';
-import { ApiException } from '../../common/errors/api-exception';
+import { AppException } from '../../common/errors/app-exception';
 import { roleRank, type AuthUser } from '../auth.types';
 import { MIN_ROLE } from './roles.decorator';
 
@@ -20,9 +20,9 @@ export class RolesGuard implements CanActivate {
     ]);
     if (!minimum) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
-    if (!user) throw new ApiException(401, 'UNAUTHORIZED', 'Authentication required');
+    if (!user) throw new AppException('UNAUTHORIZED', 'Authentication required');
     if (roleRank(user.roleLevel) < roleRank(minimum)) {
-      throw new ApiException(403, 'INSUFFICIENT_ROLE', `This action requires role level ${minimum} or higher`, {
+      throw new AppException('INSUFFICIENT_ROLE', `This action requires role level ${minimum} or higher`, {
         details: { required: minimum, actual: user.roleLevel },
       });
     }

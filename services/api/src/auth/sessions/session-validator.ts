@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock/clock';
-import { ApiException } from '../../common/errors/api-exception';
+import { AppException } from '../../common/errors/app-exception';
 import type { AccessTokenClaims, AuthUser } from '../auth.types';
 import { SessionCache } from './session-cache';
 import { SessionsRepository, type SessionSnapshot } from './sessions.repository';
@@ -67,8 +67,8 @@ function isUsable(s: SessionSnapshot | null, claims: AccessTokenClaims, now: Dat
   );
 }
 
-function sessionInvalid(): ApiException {
-  return new ApiException(401, 'UNAUTHORIZED', 'The session has ended; sign in again', {
+function sessionInvalid(): AppException {
+  return new AppException('UNAUTHORIZED', 'The session has ended; sign in again', {
     headers: { 'WWW-Authenticate': 'Bearer realm="chefcloud", error="invalid_token"' },
   });
 }

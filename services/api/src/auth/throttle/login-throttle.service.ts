@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { ApiException } from '../../common/errors/api-exception';
+import { AppException } from '../../common/errors/app-exception';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { ThrottleCount, ThrottleStore } from './throttle-store';
 
@@ -87,9 +87,9 @@ export function accountKey(email: string): string {
   return `account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
 }
 
-function tooManyAttempts(count: ThrottleCount, now = Date.now()): ApiException {
+function tooManyAttempts(count: ThrottleCount, now = Date.now()): AppException {
   const retryAfter = Math.max(1, Math.ceil((count.resetAt.getTime() - now) / 1000));
-  return new ApiException(429, 'TOO_MANY_ATTEMPTS', 'Too many login attempts; try again later.', {
+  return new AppException('TOO_MANY_ATTEMPTS', 'Too many login attempts; try again later.', {
     headers: { 'Retry-After': String(retryAfter) },
     extra: { retryAfterSeconds: retryAfter },
   });

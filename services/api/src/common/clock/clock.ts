@@ -1,8 +1,8 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /**
- * The time source of every time-dependent rule (session expiry, maintenance windows). Tests
- * move time with `jest.spyOn(app.get(Clock), 'now')` instead of sleeping.
+ * The time source of every time-dependent rule (session expiry, maintenance windows, cache
+ * lifetimes). Tests move time with `jest.spyOn(app.get(Clock), 'now')` instead of sleeping.
  */
 @Injectable()
 export class Clock {
@@ -10,7 +10,3 @@ export class Clock {
     return new Date();
   }
 }
-
-@Global()
-@Module({ providers: [Clock], exports: [Clock] })
-export class ClockModule {}

@@ -1,16 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-
-/**
- * An error shaped like body-parser's (status + type), so the exception filter maps it to a 4xx;
- * `chefcloud: true` tells the filter its message is safe to show as is.
- */
-export function requestError(
-  status: number,
-  type: string,
-  message: string,
-): Error & { status: number; type: string; expose: boolean; chefcloud: true } {
-  return Object.assign(new Error(message), { status, type, expose: true, chefcloud: true as const });
-}
+import { RequestBodyError } from './request-body-error';
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
@@ -24,10 +13,25 @@ function hasBody(req: Request): boolean {
  */
 export function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
   if (hasBody(req) && !req.is('application/json')) {
-    next(requestError(415, 'content-type.unsupported', 'Request bodies must be JSON (Content-Type: application/json)'));
+    next(
+      new RequestBodyError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'content-type.unsupported',
+        'Request bodies must be JSON (Content-Type: application/json)',
+      ),
+    );
     return;
   }
   next();
+}
+
+/**
+ * An Express error handler placed right after the JSON body parser: what body-parser passes on
+ * (malformed JSON, a body over BODY_LIMIT, an unsupported charset, an aborted upload) becomes a
+ * RequestBodyError, the typed error the exception filter maps; anything else passes unchanged.
+ */
+export function typeBodyParserErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  next(RequestBodyError.fromBodyParser(error) ?? error);
 }
 
 export const MAX_JSON_DEPTH = 32;
@@ -53,7 +57,7 @@ export function rejectHostileJson(req: Request, _res: Response, next: NextFuncti
   const problem = inspect(req.body as unknown, 0);
   if (problem) {
     const [type, message] = PROBLEMS[problem];
-    next(requestError(400, type, message));
+    next(new RequestBodyError('BAD_REQUEST', type, message));
     return;
   }
   next();

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { ApiException } from '../errors/api-exception';
+import { AppException } from '../errors/app-exception';
 
 /**
  * A route parameter that can only name an existing record if it has the record's id shape:
@@ -14,7 +14,7 @@ export class IdParamPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (typeof value !== 'string' || !this.pattern.test(value))
-      throw new ApiException(404, 'NOT_FOUND', `${this.what} not found`);
+      throw new AppException('NOT_FOUND', `${this.what} not found`);
     return value;
   }
 }

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ApiException } from '../errors/api-exception';
+import { AppException } from '../errors/app-exception';
 
 /** One invalid field of a request, as listed in a 400's `details`. */
 export interface FieldError {
@@ -33,7 +33,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
       const fields = [...new Set(details.map((d) => d.field))];
-      return new ApiException(400, 'VALIDATION_FAILED', `Request validation failed: ${fields.join(', ') || 'body'}`, {
+      return new AppException('VALIDATION_FAILED', `Request validation failed: ${fields.join(', ') || 'body'}`, {
         details,
       });
     },
