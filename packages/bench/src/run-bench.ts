@@ -202,6 +202,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     instances.push(api);
     const unblocked = await startApi({ ...env, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' });
     instances.push(unblocked);
+    const noMetrics = await startApi({ ...env, METRICS_ENABLED: 'false' });
+    instances.push(noMetrics);
     const login = async (base: string) => {
       const res = await fetch(`${base}/auth/login`, {
         method: 'POST',
@@ -234,33 +236,34 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ),
     );
 
-    // 3. a write through the write block vs the same write with the block off (alternated)
-    const write = (base: string) => ({
-      url: `${base}/ops/flags/bench-flag`,
-      method: 'PATCH' as const,
-      headers: auth,
-      body: { rolloutPct: 50 },
-    });
-    const half = { ...o, durationSeconds: Math.max(1, Math.round(o.durationSeconds / 2)) };
-    const rounds: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
-    for (let round = 0; round < (o.smoke ? 2 : 3); round++) {
-      for (const [key, base] of [
-        ['on', api.url],
-        ['off', unblocked.url],
-      ] as const) {
-        if (o.warmupSeconds > 0)
-          await settleAfter(
-            await load({
-              ...write(base),
-              connections: o.connections,
-              durationSeconds: Math.max(1, Math.round(o.warmupSeconds / 2)),
-            }),
-          );
-        rounds[key].push(
-          await load({ ...write(base), connections: o.connections, durationSeconds: half.durationSeconds }),
-        );
+    // Two instances compared on the same scenario in alternating rounds within one run, so drift
+    // of a shared machine (other processes, thermal) hits both sides alike.
+    const half = Math.max(1, Math.round(o.durationSeconds / 2));
+    const rounds = o.smoke ? 2 : 3;
+    const alternated = async (
+      scenario: (base: string) => Omit<LoadOptions, 'connections' | 'durationSeconds'>,
+      on: string,
+      off: string,
+    ): Promise<{ on: LoadResult[]; off: LoadResult[] }> => {
+      const results: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
+      for (let round = 0; round < rounds; round++) {
+        for (const [key, base] of [
+          ['on', on],
+          ['off', off],
+        ] as const) {
+          if (o.warmupSeconds > 0)
+            await settleAfter(
+              await load({
+                ...scenario(base),
+                connections: o.connections,
+                durationSeconds: Math.max(1, Math.round(o.warmupSeconds / 2)),
+              }),
+            );
+          results[key].push(await load({ ...scenario(base), connections: o.connections, durationSeconds: half }));
+        }
       }
-    }
+      return results;
+    };
     const combine = (results: LoadResult[], name: string): LoadResult => {
       const combined = {
         requestsPerSecond: results.reduce((s, r) => s + r.requestsPerSecond, 0) / results.length,
@@ -276,19 +279,45 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         throw new Error(`${name}: ${combined.non2xx} non-2xx, ${combined.errors} errors`);
       return combined;
     };
-    const withBlock = combine(rounds.on, 'PATCH /ops/flags/:key, write block on');
-    const withoutBlock = combine(rounds.off, 'PATCH /ops/flags/:key, ENABLE_WRITE_BLOCK_MIDDLEWARE=false');
+
+    // 3. the banner read with metrics on (the default: HTTP histogram and counters per request)
+    //    vs METRICS_ENABLED=false, alternated
+    const banners = await alternated(
+      (base) => ({ url: `${base}/ops/maintenance/active`, headers: auth }),
+      api.url,
+      noMetrics.url,
+    );
+    const bannerWithMetrics = combine(banners.on, 'GET /ops/maintenance/active, metrics on');
+    const bannerWithoutMetrics = combine(banners.off, 'GET /ops/maintenance/active, METRICS_ENABLED=false');
+    checks.push(
+      ratioCheck(
+        'banner read with metrics on vs metrics off (req/s)',
+        bannerWithMetrics.requestsPerSecond,
+        bannerWithoutMetrics.requestsPerSecond,
+        0.95,
+        `GET /ops/maintenance/active on two instances of one database, alternated ${rounds} times`,
+      ),
+    );
+
+    // 4. a write through the write block vs the same write with the block off (alternated)
+    const writes = await alternated(
+      (base) => ({ url: `${base}/ops/flags/bench-flag`, method: 'PATCH', headers: auth, body: { rolloutPct: 50 } }),
+      api.url,
+      unblocked.url,
+    );
+    const withBlock = combine(writes.on, 'PATCH /ops/flags/:key, write block on');
+    const withoutBlock = combine(writes.off, 'PATCH /ops/flags/:key, ENABLE_WRITE_BLOCK_MIDDLEWARE=false');
     checks.push(
       ratioCheck(
         'write through the write block vs block off (req/s)',
         withBlock.requestsPerSecond,
         withoutBlock.requestsPerSecond,
         0.9,
-        `PATCH /ops/flags/:key on two instances of one database, alternated ${o.smoke ? 2 : 3} times`,
+        `PATCH /ops/flags/:key on two instances of one database, alternated ${rounds} times`,
       ),
     );
 
-    // 4. login vs raw bcrypt at the same cost and concurrency, with liveness probed during the storm
+    // 5. login vs raw bcrypt at the same cost and concurrency, with liveness probed during the storm
     const bcryptRun = await bcryptBaseline(o.bcryptCost, o.connections, o.durationSeconds);
     scenarios.push({
       name: `raw bcrypt.compare, cost ${o.bcryptCost}, ${o.connections} in flight`,
