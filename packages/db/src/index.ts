@@ -24,3 +24,12 @@ export {
   type EmbeddedDatabase,
   type EmbeddedDatabaseOptions,
 } from './embedded/embedded-database';
+export {
+  seedScaleData,
+  seedTenantHistory,
+  scaleSizes,
+  PRODUCTION_SIZES,
+  SCALE_ID_PREFIX,
+  type ScaleSizes,
+  type SqlRunner,
+} from './seed/scale-seed';

@@ -17,6 +17,7 @@ import { TracingModule } from './tracing/tracing.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WriteBlockGuard } from './maintenance/write-block.guard';
 import { PlatformModule } from './platform/platform.module';
+import { RetentionModule } from './retention/retention.module';
 
 /**
  * Every global guard, filter, pipe and interceptor, registered here and nowhere else (a unit test,
@@ -61,6 +62,7 @@ export class AppModule {
         MaintenanceModule,
         FeatureFlagsModule,
         HealthModule,
+        RetentionModule,
         ...(options.extraModules ?? []),
       ],
       providers: GLOBAL_ENHANCERS,

@@ -20,6 +20,7 @@ export interface AppConfig {
     flagCacheTtlMs: number;
     platformAdminOrgSlug: string | null;
   };
+  retention: { sessionRetentionDays: number; intervalMs: number; batchSize: number };
   shutdownTimeoutMs: number;
   bcryptCost: number;
   metrics: { enabled: boolean; token: string | null; flagKeys: string[] };
@@ -87,6 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
       maintenanceCacheTtlMs: e.MAINTENANCE_CACHE_TTL_MS,
       flagCacheTtlMs: e.FEATURE_FLAG_CACHE_TTL_MS,
       platformAdminOrgSlug: e.PLATFORM_ADMIN_ORG_SLUG ?? null,
+    },
+    retention: {
+      sessionRetentionDays: e.SESSION_RETENTION_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_MS,
+      batchSize: e.RETENTION_BATCH_SIZE,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     bcryptCost: e.BCRYPT_COST,

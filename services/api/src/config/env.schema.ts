@@ -54,6 +54,30 @@ export const envSchema = z
     LOGIN_THROTTLE_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     LOGIN_THROTTLE_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(5),
     LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    // Retention (a periodic job, one instance at a time): sessions that expired or were revoked
+    // more than SESSION_RETENTION_DAYS ago, and login_throttle rows whose window has passed, are
+    // deleted RETENTION_BATCH_SIZE rows per statement every RETENTION_INTERVAL_MS (0: never).
+    SESSION_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(30)
+      .describe('Days an expired or revoked session is kept before the retention job deletes it'),
+    RETENTION_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(600_000)
+      .describe('How often each instance tries to run the retention job, in ms (0: never)'),
+    RETENTION_BATCH_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(1_000)
+      .describe('Rows the retention job deletes per statement (small batches keep locks short)'),
     // Change control: the write block during maintenance windows, and how long each instance
     // may reuse a maintenance / feature-flag lookup (changes made on the same instance apply at once).
     ENABLE_WRITE_BLOCK_MIDDLEWARE: bool.default(true),

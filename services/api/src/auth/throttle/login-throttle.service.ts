@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AppException } from '../../common/errors/app-exception';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { ThrottleCount, ThrottleStore } from './throttle-store';
 
 export const THROTTLE_STORE = Symbol('THROTTLE_STORE');
-
-const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Login abuse protection, in every environment:
@@ -16,34 +14,15 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
  *    LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS), and a successful login clears them.
  * Accounts are keyed by a hash of the normalised email whether or not it exists, so a 429
  * reveals nothing about which emails are registered. Over a limit: 429 with Retry-After.
+ * Rows whose window has passed are deleted by the retention job (src/retention).
  */
 @Injectable()
-export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('LoginThrottle');
-  private sweepTimer?: NodeJS.Timeout;
-
+export class LoginThrottleService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
-    @Inject(THROTTLE_STORE)
-    private readonly store: ThrottleStore & { sweep?: (olderThanSeconds: number) => Promise<number> },
+    @Inject(THROTTLE_STORE) private readonly store: ThrottleStore,
     private readonly metrics: MetricsService,
   ) {}
-
-  onModuleInit(): void {
-    if (!this.store.sweep) return;
-    const keepSeconds =
-      Math.max(this.config.loginThrottle.ipWindowSeconds, this.config.loginThrottle.accountWindowSeconds) * 2;
-    this.sweepTimer = setInterval(() => {
-      this.store
-        .sweep?.(keepSeconds)
-        .catch((error: unknown) => this.logger.warn(`sweeping login_throttle failed: ${String(error)}`));
-    }, SWEEP_INTERVAL_MS);
-    this.sweepTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-  }
 
   /**
    * Count this attempt against the IP and refuse (429) when the IP or the account is over its

@@ -81,16 +81,6 @@ export class PostgresThrottleStore implements ThrottleStore {
     );
   }
 
-  /** Delete windows that ended long ago (called periodically by the throttle service). */
-  async sweep(olderThanSeconds: number): Promise<number> {
-    return this.orFallback(
-      () =>
-        this.prisma.client
-          .$executeRaw`DELETE FROM login_throttle WHERE window_started_at < now() - make_interval(secs => ${olderThanSeconds})`,
-      () => Promise.resolve(0),
-    );
-  }
-
   private async orFallback<T>(primary: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
     try {
       return await primary();
