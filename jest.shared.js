@@ -1,3 +1,4 @@
+// @ts-check
 // Shared Jest settings: TypeScript through SWC (fast, keeps Nest's decorator metadata).
 // Type checking is a separate step (`npm run typecheck`), so tests stay quick.
 /** @type {import('jest').Config} */
@@ -25,7 +26,12 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-/** Settings of a unit-test config: specs beside the code (`src/**\/*.spec.ts`), no database. */
+/**
+ * Settings of a unit-test config: specs beside the code (`src/**\/*.spec.ts`), no database.
+ * @param {string} displayName
+ * @param {import('jest').Config} [extra]
+ * @returns {import('jest').Config}
+ */
 function unitConfig(displayName, extra = {}) {
   return {
     ...base,
@@ -40,6 +46,8 @@ function unitConfig(displayName, extra = {}) {
 /**
  * Settings of an integration-test config (real PostgreSQL): `test/**\/*.int-spec.ts`, with the
  * global setup that starts the database and migrates the template (test/support/global-*.ts).
+ * @param {string} displayName
+ * @returns {import('jest').Config}
  */
 function integrationConfig(displayName) {
   return {

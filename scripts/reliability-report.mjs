@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Writes the figures the hardening suites left in .reliability/*.json into docs/reliability.md,
 // between the `figures` markers. `npm run reliability` runs the suites and then this; `npm test`
 // runs the same suites, so `npm run reliability:report` after it refreshes the figures too.
@@ -35,11 +36,17 @@ const entries = fs
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
   .sort((a, b) => ((ORDER.indexOf(a.suite) + 100) % 100) - ((ORDER.indexOf(b.suite) + 100) % 100));
 
+/**
+ * Nested figures as [dotted.key, text] pairs.
+ * @param {object} value
+ * @param {string} [prefix]
+ * @returns {[string, string][]}
+ */
 const flatten = (value, prefix = '') =>
   Object.entries(value).flatMap(([k, v]) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? flatten(v, `${prefix}${k}.`)
-      : [[`${prefix}${k}`, Array.isArray(v) ? v.join(', ') : String(v)]],
+      : [/** @type {[string, string]} */ ([`${prefix}${k}`, Array.isArray(v) ? v.join(', ') : String(v)])],
   );
 
 const lines = [

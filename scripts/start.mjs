@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start`: the API with zero setup.
 //
 //  - DATABASE_URL set   → use that database; never start an embedded one.
@@ -19,11 +20,17 @@ import { createRequire } from 'node:module';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
+/** @param {string} message */
 const log = (message) => process.stdout.write(`[start] ${message}\n`);
 
 const db = require('@chefcloud/db');
 const { Client } = require('pg');
 
+/**
+ * Create database `name` on the server unless it exists.
+ * @param {string} adminUrl
+ * @param {string} name
+ */
 async function ensureDatabase(adminUrl, name) {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -35,6 +42,13 @@ async function ensureDatabase(adminUrl, name) {
   }
 }
 
+/**
+ * Run a command with inherited stdio; resolves with its exit code.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<number>}
+ */
 function run(command, args, env) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
@@ -43,17 +57,21 @@ function run(command, args, env) {
 }
 
 async function main() {
+  /** @type {import('@chefcloud/db').EmbeddedDatabase | undefined} */
   let embedded;
   let stopping = false;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let api;
   const env = { ...process.env };
 
+  /** @param {number} code */
   const stop = async (code) => {
     if (stopping) return;
     stopping = true;
-    if (api && api.exitCode === null) {
-      api.kill('SIGTERM');
-      await new Promise((resolve) => api.once('exit', resolve));
+    const running = api;
+    if (running && running.exitCode === null) {
+      running.kill('SIGTERM');
+      await new Promise((resolve) => running.once('exit', resolve));
     }
     if (embedded) {
       log('stopping the embedded PostgreSQL');

@@ -1,3 +1,4 @@
+// @ts-check
 /** Unit tests of the benchmark's arithmetic and report (the benchmark itself: npm run bench). */
 const { unitConfig } = require('../../jest.shared');
 

@@ -1,3 +1,4 @@
+// @ts-check
 /** Unit tests of @chefcloud/db: specs beside the code, no database. */
 const { unitConfig } = require('../../jest.shared');
 

@@ -1,3 +1,4 @@
+// @ts-check
 /** Integration tests of @chefcloud/db: the Prisma CLI and offline engine against real PostgreSQL. */
 const { integrationConfig } = require('../../jest.shared');
 

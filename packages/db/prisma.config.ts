@@ -15,7 +15,7 @@ export default defineConfig({
   schema: process.env.CHEFCLOUD_PRISMA_SCHEMA ?? path.join(__dirname, 'prisma', 'schema.prisma'),
   migrations: {
     path: process.env.CHEFCLOUD_MIGRATIONS_DIR ?? path.join(__dirname, 'prisma', 'migrations'),
-    seed: 'tsx src/seed/run-seed.ts',
+    seed: 'node scripts/run-built.mjs seed/run-seed.js',
   },
   datasource: {
     url: process.env.DATABASE_URL ?? PLACEHOLDER_URL,

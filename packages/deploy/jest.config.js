@@ -1,3 +1,4 @@
+// @ts-check
 /** Unit tests of @chefcloud/deploy: the blueprint, Dockerfile and compose file, checked statically. */
 const { unitConfig } = require('../../jest.shared');
 

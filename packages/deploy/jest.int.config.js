@@ -1,3 +1,4 @@
+// @ts-check
 /** The local rehearsal of a Render deploy, end to end (real embedded PostgreSQL, the built API). */
 const { integrationConfig } = require('../../jest.shared');
 

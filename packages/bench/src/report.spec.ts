@@ -1,4 +1,4 @@
-import { renderReport, type BenchReport } from './report';
+import { keepOwnedSections, renderReport, type BenchReport } from './report';
 import { maxCheck, ratioCheck } from './targets';
 
 const report: BenchReport = {
@@ -31,5 +31,20 @@ describe('renderReport', () => {
     expect(text).toContain('| maintenance banner vs floor | 0.80 × | ≥ 0.7 × | met | a / b |');
     expect(text).toContain('| boot | 2.0 s | < 1.5 s | **not met** | median |');
     expect(text).toContain('| floor: GET /api/health/live | 5000.0 | 1.0 | 4.0 | 50000 | 0 | 0 |');
+  });
+});
+
+describe('keepOwnedSections', () => {
+  const section = '<!-- container-check:start -->\n\n## Containers\n\n| a | b |\n\n<!-- container-check:end -->';
+
+  it('keeps the container check’s section when the bench rewrites the page', () => {
+    const previous = `# Benchmarks\n\nold figures\n\n${section}\n`;
+    expect(keepOwnedSections(previous, '# Benchmarks\n\nnew figures\n')).toBe(
+      `# Benchmarks\n\nnew figures\n\n${section}\n`,
+    );
+  });
+
+  it('leaves the page alone when there is no such section', () => {
+    expect(keepOwnedSections('# old\n', '# new\n')).toBe('# new\n');
   });
 });

@@ -98,3 +98,14 @@ export function renderReport(r: BenchReport): string {
   ];
   return lines.join('\n');
 }
+
+/**
+ * Sections of docs/benchmarks.md that other tools own (the container check's figures, written by
+ * `npm run containers:report`): a bench rewrite keeps them, after its own report.
+ */
+const OWNED_SECTION = /<!-- container-check:start -->[\s\S]*?<!-- container-check:end -->/;
+
+export function keepOwnedSections(previousPage: string, nextPage: string): string {
+  const kept = OWNED_SECTION.exec(previousPage)?.[0];
+  return kept ? `${nextPage.trimEnd()}\n\n${kept}\n` : nextPage;
+}

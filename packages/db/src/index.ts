@@ -15,6 +15,7 @@ export { listShippedMigrations, migrationCreatingTable } from './migrations/ship
 export { readAppliedMigrations, type AppliedMigration } from './migrations/applied-migrations';
 export { compareMigrations, type SchemaState } from './migrations/schema-state';
 export { lintMigrationFiles, SQUAWK_CONFIG, type LintResult, type LintViolation } from './migrations/migration-lint';
+export { contractMarker, DESTRUCTIVE_RULES, EXPAND_CONTRACT_DOC } from './migrations/contract-step';
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
 export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH, shippedMigrationsDir } from './paths';
 export { seedDemoData, DEMO_PASSWORD, type SeedResult } from './seed/demo-seed';

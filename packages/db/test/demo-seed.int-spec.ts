@@ -5,7 +5,7 @@ import bcrypt from 'bcrypt';
 import { createPrismaClient } from '../src/client';
 import { runPrisma } from '../src/migrations/run-prisma';
 import { DEMO_PASSWORD, seedDemoData } from '../src/seed/demo-seed';
-import { createTestDatabase, type TestDatabase } from '../src/testing';
+import { createTestDatabase, npmRun, type TestDatabase } from '../src/testing';
 
 describe('demo seed (real PostgreSQL)', () => {
   const databases: TestDatabase[] = [];
@@ -73,8 +73,14 @@ describe('demo seed (real PostgreSQL)', () => {
     const first = await runPrisma(['db', 'seed'], db.url, { BCRYPT_COST: '4', NODE_ENV: 'development' });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/demo data created: owner@demo-bistro.test/);
-    const second = await runPrisma(['db', 'seed'], db.url, { BCRYPT_COST: '4', NODE_ENV: 'development' });
+    const second = await npmRun(['db:seed'], { DATABASE_URL: db.url, BCRYPT_COST: '4', NODE_ENV: 'development' });
+    expect(second.out).toMatch(/skipped: the database already has 4 user/);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/skipped: the database already has 4 user/);
+  });
+
+  it('npm run db:seed says in one line that DATABASE_URL is unset', async () => {
+    const { code, out } = await npmRun(['db:seed'], { DATABASE_URL: '' });
+    expect(out.trim()).toBe('[seed] DATABASE_URL is not set (the database to seed)');
+    expect(code).toBe(2);
   });
 });

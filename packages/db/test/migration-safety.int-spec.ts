@@ -2,17 +2,24 @@
  * Migration safety: `npm run db:lint` (squawk over every migration.sql) and `npm run db:check`
  * (the pre-deploy report for a DATABASE_URL), run as an operator or CI runs them.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateDeploy } from '../src/migrations/run-prisma';
 import { listShippedMigrations } from '../src/migrations/shipped-migrations';
-import { MIGRATIONS_DIR } from '../src/paths';
+import { DB_PACKAGE_DIR, MIGRATIONS_DIR } from '../src/paths';
 import { createTestDatabase, migrateDeployBefore, npmRun, type TestDatabase } from '../src/testing';
 
-/** The shipped migrations plus one new migration with `sql`. */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The shipped migrations plus one new migration with `sql` (in a temp folder, removed afterwards). */
 function withNewMigration(name: string, sql: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-lint-'));
+  tempDirs.push(dir);
   fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   fs.mkdirSync(path.join(dir, name));
   fs.writeFileSync(path.join(dir, name, 'migration.sql'), sql);
@@ -49,7 +56,8 @@ describe('npm run db:lint', () => {
     const dir = withNewMigration('20990101000000_bad', `${rule === 'require-lock-timeout' ? '' : TIMEOUTS}${sql}\n`);
     const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toContain(rule);
-    expect(out).toContain('20990101000000_bad/migration.sql');
+    // Lines count from 1, as in an editor: the statement is on line 3 after the two SET lines.
+    expect(out).toContain(`20990101000000_bad/migration.sql:${rule === 'require-lock-timeout' ? 1 : 3}: ${rule}`);
     expect(code).toBe(1);
   });
 
@@ -65,6 +73,44 @@ describe('npm run db:lint', () => {
     const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
     expect(out).toMatch(/0 violation\(s\)/);
     expect(code).toBe(0);
+  });
+});
+
+describe('npm run db:lint: expand/contract', () => {
+  const rename = `${TIMEOUTS}ALTER TABLE "users" RENAME COLUMN "first_name" TO "given_name";\n`;
+  const release = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: DB_PACKAGE_DIR, encoding: 'utf8' });
+
+  it('flags a destructive statement in an unmarked migration and points to the expand/contract rule', async () => {
+    const dir = withNewMigration('20990101000000_rename', rename);
+    const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
+    expect(out).toMatch(/20990101000000_rename\/migration.sql:\d+: renaming-column/);
+    expect(out).toContain('expand/contract (docs/runbooks/expand-contract.md)');
+    expect(out).toContain('-- contract: release <git ref> stopped using <objects>');
+    expect(code).toBe(1);
+  });
+
+  it('accepts it in a contract step naming a shipped release that stopped using the column', async () => {
+    const marker = `-- contract: release ${release.stdout.trim()} stopped using "users"."first_name"\n`;
+    const dir = withNewMigration('20990101000000_rename', `${marker}${rename}`);
+    const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
+    expect(out).toContain(
+      `contract step (release ${release.stdout.trim()} stopped using "users"."first_name"): 1 destructive statement(s) accepted (renaming-column)`,
+    );
+    expect(out).toMatch(/1 contract step\(s\), 0 violation\(s\)/);
+    expect(code).toBe(0);
+  });
+
+  it('refuses a contract step naming a release this repository never shipped', async () => {
+    const dir = withNewMigration(
+      '20990101000000_rename',
+      `-- contract: release 0000000deadbeef stopped using "users"."first_name"\n${rename}`,
+    );
+    const { code, out } = await npmRun(['db:lint'], { CHEFCLOUD_MIGRATIONS_DIR: dir });
+    expect(out).toContain(
+      'contract-release: contract step: release 0000000deadbeef is not a commit of this repository',
+    );
+    expect(out).toContain('renaming-column');
+    expect(code).toBe(1);
   });
 });
 
@@ -92,6 +138,21 @@ describe('npm run db:check', () => {
     expect(out).not.toContain(`:${new URL(db.url).password}@`);
     expect(out).toContain(':***@');
     expect(code).toBe(0);
+  });
+
+  it('on an empty database (the baseline pending, excluded from the lint) says READY, never "cannot be reached"', async () => {
+    const db = await emptyDb();
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: db.url });
+    expect(out).toMatch(new RegExp(`• ${shipped[0]}\\s+lint: baseline \\(excluded in .squawk.toml\\)`));
+    expect(out).toMatch(new RegExp(`• ${last}\\s+lint: ok`));
+    expect(out).toContain(`verdict: READY: ${shipped.length} migration(s) will be applied`);
+    expect(code).toBe(0);
+  });
+
+  it('says in one line that DATABASE_URL is unset (exit 2)', async () => {
+    const { code, out } = await npmRun(['db:check'], { DATABASE_URL: '' });
+    expect(out.trim()).toBe('[db:check] DATABASE_URL is not set (the database to check)');
+    expect(code).toBe(2);
   });
 
   it('says NOT READY when a pending migration fails the lint', async () => {

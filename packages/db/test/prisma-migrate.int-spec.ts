@@ -30,9 +30,16 @@ async function shadowDatabases(adminUrl: string): Promise<string[]> {
   );
 }
 
+/** Writable copies made by this file, removed after it (tests leave nothing behind). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A writable copy of the schema and migrations, for commands that write migrations. */
 function copyPrismaDir(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-prisma-'));
+  tempDirs.push(dir);
   fs.cpSync(path.join(DB_PACKAGE_DIR, 'prisma'), dir, { recursive: true });
   return {
     dir,
@@ -41,6 +48,13 @@ function copyPrismaDir(): { dir: string; env: NodeJS.ProcessEnv } {
       CHEFCLOUD_MIGRATIONS_DIR: path.join(dir, 'migrations'),
     },
   };
+}
+
+/** The environment without CHEFCLOUD_MIGRATIONS_DIR: a checkout's own migrations. */
+function withoutMigrationsDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  delete rest.CHEFCLOUD_MIGRATIONS_DIR;
+  return rest;
 }
 
 const shipped = listShippedMigrations();
@@ -230,6 +244,51 @@ describe('prisma migrate dev (offline engine)', () => {
   });
 });
 
+describe('the prisma wrapper (scripts/prisma.mjs) refuses in one line what would fail obscurely', () => {
+  const npm = (args: string[], env: NodeJS.ProcessEnv) =>
+    spawnSync('npm', ['run', '--silent', ...args], {
+      cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      input: '',
+      timeout: 60_000,
+    });
+
+  it.each([['db:deploy'], ['db:status']])('npm run %s without DATABASE_URL: one clear line, exit 2', (script) => {
+    const result = npm([script], { DATABASE_URL: '' });
+    expect(result.stderr.trim()).toMatch(
+      /^\[chefcloud-db\] DATABASE_URL is not set: `prisma migrate (deploy|status)` needs the database/,
+    );
+    expect(result.stderr + result.stdout).not.toMatch(/P1001|127\.0\.0\.1:1/);
+    expect(result.status).toBe(2);
+  });
+
+  it('npm run db:status (not --silent): Prisma’s own lines come last, not buried under npm lifecycle errors', () => {
+    const result = spawnSync('npm', ['run', 'db:status'], {
+      cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+      env: { ...process.env, DATABASE_URL: '' },
+      encoding: 'utf8',
+      input: '',
+    });
+    expect(result.stdout + result.stderr).not.toMatch(/npm error|Lifecycle script/);
+    expect(result.stderr.trim().split('\n').pop()).toMatch(/^\[chefcloud-db\] DATABASE_URL is not set/);
+    expect(result.status).toBe(2);
+  });
+
+  it('npm run db:dev without a terminal: fails fast without --name, and passes --name through to Prisma', () => {
+    const started = Date.now();
+    const noName = npm(['db:dev'], { DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/nowhere' });
+    expect(noName.stderr).toContain('`prisma migrate dev` without --name asks for the migration name');
+    expect(noName.status).toBe(2);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const named = npm(['db:dev', '--', '--name', 'probe'], {
+      DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/nowhere',
+    });
+    expect(named.stderr).toContain('[chefcloud-db] prisma migrate dev --name probe: using the offline schema engine');
+    expect(named.status).not.toBe(0);
+  });
+});
+
 describe('prisma migrate resolve (offline engine)', () => {
   it('recovers from a migration that fails halfway: rolled-back, fixed, redeployed', async () => {
     const db = await emptyDatabase();
@@ -244,12 +303,37 @@ describe('prisma migrate resolve (offline engine)', () => {
 
     const failed = await runPrisma(['migrate', 'deploy'], db.url, copy.env);
     expect(failed.code).not.toBe(0);
-    expect(failed.stdout + failed.stderr).toContain(broken);
+    // What the native engine reports (P3018 with the PostgreSQL error), plus the failed statement.
+    const failure = failed.stdout + failed.stderr;
+    expect(failure).toContain('Error: P3018');
+    expect(failure).toContain(`Migration name: ${broken}`);
+    expect(failure).toContain('Database error code: 42P01');
+    expect(failure).toContain('ERROR: relation "no_such_table" does not exist');
+    expect(failure).toContain('Failed statement (migration.sql line 2):\nSELECT * FROM "no_such_table";');
+    expect(failure).not.toContain('external connector error');
+    expect(failure).toContain('[chefcloud-db] migrate deploy failed. `npm run db:check` shows each failed migration');
     // The script runs as one implicit transaction: nothing of it is left behind.
     expect(await query(db.url, "SELECT 1 FROM pg_tables WHERE tablename = 'half_done'")).toHaveLength(0);
     const blocked = await runPrisma(['migrate', 'deploy'], db.url, copy.env);
     expect(blocked.code).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toMatch(/P3009|failed migrations/);
+    expect(blocked.stdout + blocked.stderr).toContain('Error: P3009');
+    expect(blocked.stdout + blocked.stderr).toContain(`The \`${broken}\` migration started at`);
+
+    // db:check names the failed migration with the PostgreSQL error Prisma recorded, and the
+    // command to resolve it; also from a checkout that does not ship it (an older build's shell).
+    for (const env of [copy.env, {}]) {
+      const check = spawnSync('npm', ['run', '--silent', 'db:check'], {
+        cwd: path.resolve(DB_PACKAGE_DIR, '../..'),
+        env: { ...withoutMigrationsDir(process.env), ...env, DATABASE_URL: db.url },
+        encoding: 'utf8',
+      });
+      expect(check.stdout).toContain(`✗ ${broken}`);
+      expect(check.stdout).toContain('| ERROR: relation "no_such_table" does not exist');
+      expect(check.stdout).toContain(`npm run db:resolve -- --rolled-back ${broken}`);
+      expect(check.stdout).toContain('verdict: NOT READY: 1 migration(s) failed earlier');
+      expect(check.status).toBe(1);
+      if (!env.CHEFCLOUD_MIGRATIONS_DIR) expect(check.stdout).toContain('(not in this checkout');
+    }
 
     // The runbook's command (docs/runbooks/deploy.md, "A failed pre-deploy"), from the repository root.
     const resolved = spawnSync('npm', ['run', 'db:resolve', '--', '--rolled-back', broken], {

@@ -41,8 +41,10 @@ export interface ComposeFile {
     Record<string, unknown> & {
       image?: string;
       command?: string | string[];
-      depends_on?: Record<string, { condition?: string }>;
-      healthcheck?: { test?: string | string[] };
+      depends_on?: Record<string, { condition?: string; required?: boolean }>;
+      healthcheck?: { test?: string | string[]; disable?: boolean };
+      ports?: string[];
+      profiles?: string[];
       volumes?: string[];
       build?: unknown;
       environment?: Record<string, string>;

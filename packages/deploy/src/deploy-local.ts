@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBlueprint, webService, type BlueprintService } from './render-blueprint';
+import { freePlanVariant, loadBlueprint, webService, type BlueprintService } from './render-blueprint';
+import { renderBuild } from './render-build';
 
 export type PhaseName = 'build' | 'database' | 'pre-deploy' | 'start' | 'health-check' | 'shutdown';
 
@@ -20,6 +21,11 @@ export interface DeployLocalOptions {
   skipPreDeploy?: boolean;
   /** After a passing health check, keep the service running until SIGINT/SIGTERM. */
   keepRunning?: boolean;
+  /**
+   * Rehearse the free-plan variant (docs/runbooks/deploy.md): no pre-deploy step, the start
+   * command migrates first (see freePlanVariant).
+   */
+  freePlan?: boolean;
   healthTimeoutMs?: number;
   /** Prefix for output lines. */
   log?: (line: string) => void;
@@ -40,6 +46,8 @@ export interface DeployLocalResult {
   failedPhase?: PhaseName;
   phases: PhaseResult[];
   url?: string;
+  /** The database the rehearsal deployed to (with the password, as DATABASE_URL is). */
+  databaseUrl?: string;
   /** Last readiness answer seen by the health gate. */
   lastHealth?: { status: number; body: string };
   /** What POST /auth/login answered while the health gate was failing (never a 500). */
@@ -57,6 +65,15 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Signal a child started with `detached: true` and everything it started (its process group). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
 
 function shell(): string {
@@ -129,7 +146,8 @@ export function blueprintEnvironment(
 export async function deployLocal(options: DeployLocalOptions): Promise<DeployLocalResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const blueprintFile = options.blueprintFile ?? path.join(options.root, 'render.yaml');
-  const service = webService(loadBlueprint(blueprintFile), options.serviceName);
+  const blueprintService = webService(loadBlueprint(blueprintFile), options.serviceName);
+  const service = options.freePlan ? freePlanVariant(blueprintService) : blueprintService;
   const phases: PhaseResult[] = [];
   const result: DeployLocalResult = { ok: false, phases };
   const tail: string[] = [];
@@ -196,20 +214,35 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
 
   try {
     log(
-      `[deploy:local] rehearsing Render's deploy of "${service.name}" from ${path.relative(process.cwd(), blueprintFile) || blueprintFile}`,
+      `[deploy:local] rehearsing Render's deploy of "${service.name}" from ${path.relative(process.cwd(), blueprintFile) || blueprintFile}${options.freePlan ? ' (free-plan variant: no pre-deploy, the start command migrates)' : ''}`,
     );
+    log(
+      `[deploy:local] node ${process.version} here; render.yaml pins NODE_VERSION ${service.envVars?.find((v) => v.key === 'NODE_VERSION')?.value ?? '(not set)'} on Render`,
+    );
+    if (options.databaseUrl)
+      log(
+        '[deploy:local] WARNING: --database-url: the pre-deploy step runs `prisma migrate deploy` against that database for real (it stays migrated)',
+      );
     const port = await freePort();
     const baseEnv = { ...process.env };
     // 1. build (the database does not exist yet for Render's build either; the blueprint's env applies)
     if (options.skipBuild) skip('build', '--skip-build');
     else if (
-      !(await phase('build', () =>
-        command(
-          'buildCommand',
-          service.buildCommand,
-          blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root),
-        ),
-      ))
+      !(await phase('build', async () => {
+        // Render's Node (NODE_VERSION) and its bundled npm: every install script runs, as on Render.
+        tail.length = 0;
+        const build = await renderBuild({
+          cwd: options.root,
+          service,
+          env: blueprintEnvironment(service, '', port, baseEnv, () => undefined, options.root),
+          log,
+          onOutput: output,
+          track: (child) => (running = child),
+        });
+        checkInterrupted();
+        if (build.code !== 0) throw new Error(`buildCommand exited with ${build.code}`);
+        return build.summary;
+      }))
     )
       return result;
 
@@ -235,13 +268,15 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
       await admin.query('CREATE DATABASE chefcloud');
       await admin.end();
       databaseUrl = embedded.urlFor('chefcloud');
-      return 'a throwaway embedded PostgreSQL 17 stands in for the blueprint database';
+      return `a throwaway embedded PostgreSQL 17 stands in for the blueprint database (data in ${tempDir}, removed at the end)`;
     });
     if (!ok || !databaseUrl) return result;
+    result.databaseUrl = databaseUrl;
     const env = blueprintEnvironment(service, databaseUrl, port, baseEnv, log, options.root);
 
     // 3. pre-deploy
-    if (options.skipPreDeploy) skip('pre-deploy', '--skip-predeploy: simulating a forgotten pre-deploy step');
+    if (options.freePlan) skip('pre-deploy', '--free-plan: the start command migrates');
+    else if (options.skipPreDeploy) skip('pre-deploy', '--skip-predeploy: simulating a forgotten pre-deploy step');
     else if (!(await phase('pre-deploy', () => command('preDeployCommand', service.preDeployCommand, env))))
       return result;
 
@@ -253,15 +288,22 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
         if (!service.startCommand) throw new Error('render.yaml has no startCommand');
         log(`[deploy:local]   $ ${service.startCommand}   (PORT=${port})`);
         tail.length = 0;
-        server = spawn(shell(), ['-c', `exec ${service.startCommand}`], {
+        // A process group of its own: Ctrl-C in the terminal reaches this rehearsal only, which
+        // then stops the service in order (SIGTERM, drain) instead of it dying mid-request.
+        // A single command is exec'd so that the signal reaches the service itself.
+        const simple = !/&&|\|\||;|\|/.test(service.startCommand);
+        server = spawn(shell(), ['-c', simple ? `exec ${service.startCommand}` : service.startCommand], {
           cwd: options.root,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
         });
         server.stdout?.on('data', (c: Buffer) => output(c.toString()));
         server.stderr?.on('data', (c: Buffer) => output(c.toString()));
-        // Listening is enough here; readiness is the next phase's business.
-        const deadline = Date.now() + 30_000;
+        // Listening is enough here; readiness is the next phase's business. (The free-plan
+        // variant migrates before it listens.)
+        const listenTimeoutMs = options.freePlan ? 120_000 : 30_000;
+        const deadline = Date.now() + listenTimeoutMs;
         for (;;) {
           checkInterrupted();
           if (server.exitCode !== null) throw new Error(`the service exited with ${server.exitCode} while starting`);
@@ -269,7 +311,8 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
             await httpGet(`${url}/api/health/live`, 1_000);
             return `listening on ${url}`;
           } catch {
-            if (Date.now() > deadline) throw new Error('the service did not start listening within 30 s');
+            if (Date.now() > deadline)
+              throw new Error(`the service did not start listening within ${listenTimeoutMs / 1000} s`);
             await new Promise((r) => setTimeout(r, 100));
           }
         }
@@ -324,7 +367,14 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
       `[deploy:local] ✔ deploy rehearsal passed: ${phases.map((p) => `${p.name} ${p.skipped ? 'skipped' : `${(p.ms / 1000).toFixed(1)} s`}`).join(', ')}`,
     );
     if (options.keepRunning) {
-      log(`[deploy:local] serving at ${url} (Ctrl-C stops the service and the database)`);
+      log(`[deploy:local] serving at ${url}`);
+      log(`[deploy:local] database: ${result.databaseUrl}`);
+      if (!options.databaseUrl)
+        log(
+          `[deploy:local]   it has no users (production: no demo seed); create the first owner with\n` +
+            `[deploy:local]   DATABASE_URL='${result.databaseUrl}' npm run admin:create-owner -- --org-name … --org-slug … --email …`,
+        );
+      log('[deploy:local] Ctrl-C stops the service and the database, removes the temporary folder, and exits 0');
       await new Promise<void>((resolve) => {
         wakeKeepRunning = resolve;
         server?.once('exit', () => resolve());
@@ -336,13 +386,13 @@ export async function deployLocal(options: DeployLocalOptions): Promise<DeployLo
     if (live && live.exitCode === null) {
       await phase('shutdown', async () => {
         const exited = new Promise<number | null>((resolve) => live.once('exit', (code) => resolve(code)));
-        live.kill('SIGTERM');
+        signalGroup(live, 'SIGTERM');
         const code = await Promise.race([
           exited,
           new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)),
         ]);
         if (code === 'timeout') {
-          live.kill('SIGKILL');
+          signalGroup(live, 'SIGKILL');
           throw new Error('the service did not exit within 30 s of SIGTERM');
         }
         if (code !== 0) throw new Error(`the service exited with ${code} after SIGTERM`);

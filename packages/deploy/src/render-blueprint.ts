@@ -62,3 +62,16 @@ export function webService(blueprint: Blueprint, name?: string): BlueprintServic
 export function envVar(service: BlueprintService, key: string): BlueprintEnvVar | undefined {
   return service.envVars?.find((v) => v.key === key);
 }
+
+/**
+ * The free-plan variant of a web service (docs/runbooks/deploy.md, "Free-plan variant"): Render's
+ * free plan has no pre-deploy step, so the start command migrates first, then `exec`s the
+ * service (so that Render's SIGTERM reaches the API itself and it drains).
+ */
+export function freePlanVariant(service: BlueprintService): BlueprintService {
+  if (!service.preDeployCommand)
+    throw new Error(`${service.name} has no preDeployCommand to move into its start command`);
+  if (!service.startCommand) throw new Error(`${service.name} has no startCommand`);
+  const { preDeployCommand, ...rest } = service;
+  return { ...rest, plan: 'free', startCommand: `${preDeployCommand} && exec ${service.startCommand}` };
+}

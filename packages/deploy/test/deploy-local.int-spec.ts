@@ -5,11 +5,13 @@
  */
 import { npmRun } from '@chefcloud/db/testing';
 
-const deployLocal = (args: string[]) => npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1' });
+const deployLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1', ...env });
 
 describe('npm run deploy:local', () => {
   it('runs pre-deploy, start and the health gate in Render’s order, timing each phase', async () => {
-    const { code, out } = await deployLocal(['--skip-build']);
+    // PLATFORM_ADMIN_ORG_SLUG left empty in the Dashboard (Render passes ""): unset, not a boot failure.
+    const { code, out } = await deployLocal(['--skip-build'], { PLATFORM_ADMIN_ORG_SLUG: '' });
     const order = [
       '– build skipped',
       '✓ database',
@@ -24,6 +26,17 @@ describe('npm run deploy:local', () => {
     expect(out).toContain('$ npm run db:deploy');
     expect(out).toContain('$ node services/api/dist/main.js');
     expect(out).toMatch(/✓ pre-deploy \(\d+\.\d s\)/);
+    expect(out).toMatch(/GET \/api\/health → 200 \{"status":"ok","db":"up","schema":\{"state":"current"/);
+    expect(out).toContain('SIGTERM → drained and exited 0');
+    expect(out).toMatch(/node v\d+\.\d+\.\d+ here; render\.yaml pins NODE_VERSION \d+\.\d+\.\d+ on Render/);
+    expect(code).toBe(0);
+  });
+
+  it('--free-plan rehearses the free-plan variant: no pre-deploy, the start command migrates, then the health gate passes', async () => {
+    const { code, out } = await deployLocal(['--skip-build', '--free-plan']);
+    expect(out).toContain('(free-plan variant: no pre-deploy, the start command migrates)');
+    expect(out).toContain('– pre-deploy skipped (--free-plan: the start command migrates)');
+    expect(out).toContain('$ npm run db:deploy && exec node services/api/dist/main.js');
     expect(out).toMatch(/GET \/api\/health → 200 \{"status":"ok","db":"up","schema":\{"state":"current"/);
     expect(out).toContain('SIGTERM → drained and exited 0');
     expect(code).toBe(0);
@@ -49,6 +62,9 @@ describe('npm run deploy:local', () => {
       '--skip-build',
       '--database-url=postgresql://postgres:postgres@127.0.0.1:1/nowhere',
     ]);
+    expect(out).toContain(
+      'WARNING: --database-url: the pre-deploy step runs `prisma migrate deploy` against that database for real',
+    );
     expect(out).toMatch(/✗ pre-deploy .*preDeployCommand exited with 1/);
     expect(out).toContain('DEPLOY FAILED in phase: pre-deploy');
     expect(out).not.toContain('▶ start');

@@ -1,9 +1,12 @@
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { applyConnectionTimeouts } from './common/http/connection-timeouts';
+import { noStore } from './common/http/no-store.middleware';
 import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
@@ -43,17 +46,22 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       next();
     },
   );
+  // Security headers next, so every answer has them — the 400/413/415 of the body guards too.
+  app.use(helmet());
+  // Token responses must never be stored by a browser or a proxy (RFC 6749 §5.1): every /auth
+  // answer (each login variant, its errors too) says so.
+  app.use('/auth', noStore);
   // HTTP metrics next, so requests refused before routing (413, 415, 400) are counted too.
   if (config.metrics.enabled) app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
-  // characters are 400 before any handler runs.
+  // characters are 400 before any handler runs; a body that does not inflate is 400.
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(typeBodyParserErrors);
   app.use(rejectHostileJson);
-  app.use(helmet());
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
   // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
-  setupOpenApi(app);
+  if (config.apiDocsEnabled) setupOpenApi(app);
+  applyConnectionTimeouts(app.getHttpServer() as Server, config.http);
   return app;
 }

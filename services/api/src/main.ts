@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
       'Bootstrap',
     );
   }
-  installGracefulShutdown(app, logger, config.shutdownTimeoutMs);
+  installGracefulShutdown(app, logger, config.shutdownTimeoutMs, config.http.requestTimeoutMs);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;

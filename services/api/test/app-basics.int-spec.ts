@@ -1,4 +1,6 @@
+import zlib from 'node:zlib';
 import request from 'supertest';
+import { DEMO_PASSWORD } from '@chefcloud/db';
 import { PrismaService } from '../src/database/prisma.service';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -55,9 +57,101 @@ describe('API basics (real PostgreSQL)', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it.each([
+    [
+      '400 malformed JSON',
+      () => request(t.app.getHttpServer()).post('/auth/login').set('Content-Type', 'application/json').send('{bad'),
+      400,
+    ],
+    [
+      '413 body too large',
+      () =>
+        request(t.app.getHttpServer())
+          .post('/auth/login')
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ blob: 'x'.repeat(200 * 1024) })),
+      413,
+    ],
+    [
+      '415 not JSON',
+      () => request(t.app.getHttpServer()).post('/auth/login').set('Content-Type', 'text/plain').send('hi'),
+      415,
+    ],
+    ['404 unknown route', () => request(t.app.getHttpServer()).get('/nope'), 404],
+  ])('sets the security headers and X-Request-Id on a %s too', async (_name, send, status) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeDefined();
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).toMatchObject({ statusCode: status, requestId: res.headers['x-request-id'] });
+  });
+
+  it('marks every /auth answer Cache-Control: no-store (tokens), errors included', async () => {
+    const ok = await request(t.app.getHttpServer())
+      .post('/auth/login')
+      .send({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(ok.headers.pragma).toBe('no-cache');
+    const refused = await request(t.app.getHttpServer())
+      .post('/auth/login')
+      .send({ email: 'owner@demo-bistro.test', password: 'wrong' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const me = await request(t.app.getHttpServer()).get('/auth/me');
+    expect(me.headers['cache-control']).toBe('no-store');
+  });
+
+  it.each([
+    ['gzip', 'not gzip at all'],
+    ['gzip', zlib.gzipSync(JSON.stringify({ email: 'a@b.test', password: 'x' })).subarray(0, 20)],
+    ['deflate', 'not deflate either'],
+    ['br', 'not brotli'],
+  ])('answers a body whose Content-Encoding %s does not inflate with 400, never 500', async (encoding, body) => {
+    const res = await request(t.app.getHttpServer())
+      .post('/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .serialize((raw: Buffer) => raw as unknown as string) // as is: superagent would JSON-encode a Buffer
+      .send(Buffer.from(body));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', requestId: expect.any(String) });
+    expect((res.body as { message: string }).message).toMatch(/decompressed/);
+  });
+
+  it('accepts a valid gzip body', async () => {
+    const res = await request(t.app.getHttpServer())
+      .post('/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((raw: Buffer) => raw as unknown as string)
+      .send(zlib.gzipSync(JSON.stringify({ email: 'owner@demo-bistro.test', password: DEMO_PASSWORD })));
+    expect(res.status).toBe(200);
+  });
+
   it('reaches the migrated database through @chefcloud/db', async () => {
     const prisma = t.app.get(PrismaService).client;
     await expect(prisma.maintenanceWindow.count()).resolves.toBe(0);
+  });
+});
+
+describe('API docs in production (real PostgreSQL)', () => {
+  it('are off when NODE_ENV=production, and on with API_DOCS_ENABLED=true', async () => {
+    const off = await startTestApp({ NODE_ENV: 'production' }, { seed: false });
+    try {
+      expect((await off.http.get('/api/docs')).status).toBe(404);
+      expect((await off.http.get('/api/docs-json')).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+    const on = await startTestApp({ NODE_ENV: 'production', API_DOCS_ENABLED: 'true' }, { seed: false });
+    try {
+      expect((await on.http.get('/api/docs-json')).status).toBe(200);
+    } finally {
+      await on.close();
+    }
   });
 });
 

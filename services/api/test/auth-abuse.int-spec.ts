@@ -1,4 +1,5 @@
-import { DEMO_PASSWORD } from '@chefcloud/db';
+import bcrypt from 'bcrypt';
+import { DEMO_PASSWORD, seedDemoData } from '@chefcloud/db';
 import { recordFigures } from './support/reliability';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
@@ -7,6 +8,30 @@ const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+/** The stored hash of a user (to count the bcrypt comparisons made against it). */
+async function userHash(t: TestApp, email: string): Promise<{ hash: string }> {
+  const user = await t.prisma.user.findUniqueOrThrow({ where: { email } });
+  return { hash: user.passwordHash };
+}
+
+/** A user of Demo Bistro with the demo password. */
+async function createUser(t: TestApp, email: string, cost = t.config.bcryptCost): Promise<void> {
+  const org = await t.prisma.org.findUniqueOrThrow({ where: { slug: 'demo-bistro' } });
+  await t.prisma.user.create({
+    data: {
+      orgId: org.id,
+      email,
+      firstName: 'S',
+      lastName: 'T',
+      roleLevel: 'L1',
+      passwordHash: await bcrypt.hash(DEMO_PASSWORD, cost),
+    },
+  });
+}
+
+const figures: Record<string, unknown> = {};
+afterAll(() => recordFigures('login-throttle', figures));
 
 describe('login abuse protection (real PostgreSQL)', () => {
   describe('throttling', () => {
@@ -71,24 +96,99 @@ describe('login abuse protection (real PostgreSQL)', () => {
       expect(JSON.stringify(rows)).not.toContain('@');
     });
 
+    it('50 parallel wrong-password logins for one account from 50 addresses: at most LIMIT passwords are checked', async () => {
+      const { hash } = await userHash(t, DEMO.manager);
+      const compare = jest.spyOn(bcrypt, 'compare');
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          attempt(`100.64.1.${i + 1}`, DEMO.manager).then((r) => ({ status: r.status, code: r.body.code })),
+        ),
+      );
+      const evaluated = compare.mock.calls.filter(([, h]) => h === hash).length;
+      compare.mockRestore();
+      figures.burstOneAccount50Ips = { attempts: 50, passwordChecks: evaluated, limit: 3 };
+      expect(evaluated).toBeLessThanOrEqual(3);
+      expect(statuses.filter((s) => s.status === 401)).toHaveLength(evaluated);
+      expect(statuses.filter((s) => s.status === 429 && s.code === 'TOO_MANY_ATTEMPTS')).toHaveLength(50 - evaluated);
+      // The correct password after the limit: refused without a check.
+      expect((await attempt('100.64.1.200', DEMO.manager, DEMO_PASSWORD)).status).toBe(429);
+    });
+
+    it('a correct password hidden in a parallel burst of wrong ones cannot log in past the limit', async () => {
+      const email = 'hidden@demo-bistro.test';
+      await createUser(t, email);
+      const compare = jest.spyOn(bcrypt, 'compare');
+      const { hash } = await userHash(t, email);
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          attempt(`100.64.2.${i + 1}`, email, i === 30 ? DEMO_PASSWORD : 'wrong-password').then((r) => r.status),
+        ),
+      );
+      const evaluated = compare.mock.calls.filter(([, h]) => h === hash).length;
+      compare.mockRestore();
+      expect(evaluated).toBeLessThanOrEqual(3);
+      // Whatever the order of arrival: never more successes + failures than checks.
+      expect(burst.filter((s) => s === 200 || s === 401).length).toBe(evaluated);
+      expect(burst.filter((s) => s === 429).length).toBe(40 - evaluated);
+    });
+
+    it('two instances share the account limit (reserve in PostgreSQL, not in memory)', async () => {
+      const email = 'shared@demo-bistro.test';
+      await createUser(t, email);
+      const other = await startTestApp(
+        { LOGIN_THROTTLE_IP_LIMIT: '5', LOGIN_THROTTLE_ACCOUNT_LIMIT: '3' },
+        { db: t.db, seed: false, probe: false },
+      );
+      try {
+        const statuses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? other.http : t.http)
+              .post('/auth/login')
+              .set('X-Forwarded-For', `100.64.3.${i + 1}`)
+              .send({ email, password: 'wrong' })
+              .then((r) => r.status),
+          ),
+        );
+        expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+      } finally {
+        await other.app.close();
+      }
+    });
+
+    it('25 staff signing in from one restaurant address are never refused; its failures still are', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const email = `staff${i}@demo-bistro.test`;
+        await createUser(t, email);
+        statuses.push((await attempt('100.64.4.1', email, DEMO_PASSWORD)).status);
+      }
+      expect(statuses).toEqual(Array.from({ length: 25 }, () => 200));
+      for (let i = 0; i < 5; i++) expect((await attempt('100.64.4.1', `nobody${i}@x.test`)).status).toBe(401);
+      expect((await attempt('100.64.4.1', 'staff0@demo-bistro.test', DEMO_PASSWORD)).status).toBe(429);
+      figures.sharedAddress = { successfulLogins: 25, ipFailureLimit: 5, refusedAfterFailures: true };
+    });
+
     it('fails open to per-instance counters when the login_throttle table is missing', async () => {
       await t.prisma.$executeRawUnsafe('DROP TABLE login_throttle');
-      for (let i = 0; i < 5; i++) expect((await attempt('203.0.113.99', DEMO.manager, DEMO_PASSWORD)).status).toBe(200);
-      expect((await attempt('203.0.113.99', DEMO.manager, DEMO_PASSWORD)).status).toBe(429);
+      for (let i = 0; i < 5; i++) expect((await attempt('203.0.113.99', `fallback${i}@x.test`)).status).toBe(401);
+      expect((await attempt('203.0.113.99', DEMO.owner, DEMO_PASSWORD)).status).toBe(429);
     });
   });
 
   describe('timing', () => {
     let t: TestApp;
     beforeAll(async () => {
-      // A realistic cost so the hash dominates, as in production (12); 10 keeps the test short.
-      t = await startTestApp({ BCRYPT_COST: '10' });
+      // BCRYPT_COST was lowered after the hashes were stored: they keep cost 10 until their
+      // owners sign in again, and the app hashes at 8. An unknown email must still cost 10.
+      t = await startTestApp({ BCRYPT_COST: '8' }, { seed: false });
+      await seedDemoData(t.prisma, { bcryptCost: 10, nodeEnv: 'test' });
     });
     afterAll(async () => {
       await t.close();
     });
 
-    it('unknown-email and wrong-password logins take the same time (medians within 25% over 30 each)', async () => {
+    it('unknown-email and wrong-password logins take the same time after BCRYPT_COST changed (medians within 25% over 30 each)', async () => {
       const time = async (email: string): Promise<number> => {
         const started = process.hrtime.bigint();
         const res = await t.http.post('/auth/login').send({ email, password: 'definitely-wrong' });
@@ -110,12 +210,30 @@ describe('login abuse protection (real PostgreSQL)', () => {
       );
       recordFigures('login-timing', {
         attemptsEach: 30,
-        bcryptCost: 10,
+        storedBcryptCost: 10,
+        configuredBcryptCost: 8,
         medianUnknownEmailMs: Math.round(mu * 10) / 10,
         medianWrongPasswordMs: Math.round(mw * 10) / 10,
         differencePct: Math.round(difference * 1000) / 10,
       });
       expect(difference).toBeLessThan(0.25);
+    });
+
+    it('rehashes a stored hash at BCRYPT_COST after a successful login, transparently', async () => {
+      const before = await t.prisma.user.findUniqueOrThrow({ where: { email: DEMO.waiter } });
+      expect(bcrypt.getRounds(before.passwordHash)).toBe(10);
+      expect((await t.http.post('/auth/login').send({ email: DEMO.waiter, password: DEMO_PASSWORD })).status).toBe(200);
+      let cost = 10;
+      for (let i = 0; i < 100 && cost === 10; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        cost = bcrypt.getRounds(
+          (await t.prisma.user.findUniqueOrThrow({ where: { email: DEMO.waiter } })).passwordHash,
+        );
+      }
+      expect(cost).toBe(8);
+      // The new hash works, and is not rehashed again.
+      expect((await t.http.post('/auth/login').send({ email: DEMO.waiter, password: DEMO_PASSWORD })).status).toBe(200);
+      expect((await t.http.post('/auth/login').send({ email: DEMO.waiter, password: 'wrong' })).status).toBe(401);
     });
   });
 });

@@ -184,6 +184,77 @@ describe('feature flags (real PostgreSQL)', () => {
     expect(trail.map((a) => a.action)).toEqual(['KILL', 'CREATE']);
   });
 
+  it("shows another org a global flag's audit trail without the platform admin's user id or the reason", async () => {
+    await t.http
+      .post('/ops/flags')
+      .set(auth(platformAdmin))
+      .send({ key: 'global-audit', global: true, reason: 'internal: rollout for ACME contract' })
+      .expect(201);
+    await t.http
+      .patch('/ops/flags/global-audit/toggle')
+      .set(auth(platformAdmin))
+      .send({ reason: 'internal: ticket OPS-42' })
+      .expect(200);
+    for (const viewer of [owner, manager, otherOwner]) {
+      const res = await t.http.get('/ops/flags/global-audit/audit').set(auth(viewer)).expect(200);
+      const text = JSON.stringify(res.body);
+      expect(text).not.toContain('internal:');
+      const items = (res.body as { items: Record<string, unknown>[] }).items;
+      expect(items.map((a) => [a.action, a.userId, a.reason, a.redacted])).toEqual([
+        ['TOGGLE', null, null, true],
+        ['CREATE', null, null, true],
+      ]);
+      const flag = await t.http.get('/ops/flags/global-audit').set(auth(viewer)).expect(200);
+      expect(flag.body).toMatchObject({ createdById: null, updatedById: null });
+    }
+    const adminView = await t.http.get('/ops/flags/global-audit/audit').set(auth(platformAdmin)).expect(200);
+    const adminItems = (adminView.body as { items: Record<string, unknown>[] }).items;
+    expect(adminItems[0]).toMatchObject({ userId: expect.any(String), reason: 'internal: ticket OPS-42' });
+    expect(adminItems[0].redacted).toBeUndefined();
+    // An org's own flags keep their full trail.
+    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'own-audit', reason: 'ours' }).expect(201);
+    expect((await audits('own-audit', manager))[0]).toMatchObject({ userId: ids.owner, reason: 'ours' });
+  });
+
+  it.each([['rolloutPct'], ['description'], ['active'], ['global'], ['reason'], ['key']])(
+    'POST /ops/flags with %s: null is 400 naming it',
+    async (field) => {
+      const res = await t.http
+        .post('/ops/flags')
+        .set(auth(owner))
+        .send({ key: `null-${field.toLowerCase()}`, [field]: null })
+        .expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] });
+    },
+  );
+
+  it('PATCH null: rolloutPct and description are 400, scopes null clears targeting (documented)', async () => {
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'null-scopes', scopes: { roles: ['L5'] } })
+      .expect(201);
+    for (const field of ['rolloutPct', 'description', 'reason']) {
+      const res = await t.http
+        .patch('/ops/flags/null-scopes')
+        .set(auth(owner))
+        .send({ [field]: null })
+        .expect(400);
+      expect(res.body).toMatchObject({ details: [expect.objectContaining({ field })] });
+    }
+    for (const field of ['roles', 'branchIds']) {
+      const res = await t.http
+        .patch('/ops/flags/null-scopes')
+        .set(auth(owner))
+        .send({ scopes: { [field]: null } })
+        .expect(400);
+      expect(res.body).toMatchObject({ details: [expect.objectContaining({ field: `scopes.${field}` })] });
+    }
+    const cleared = await t.http.patch('/ops/flags/null-scopes').set(auth(owner)).send({ scopes: null }).expect(200);
+    expect(cleared.body).toMatchObject({ scopes: null, rolloutPct: 100 });
+    await t.http.patch('/ops/flags/null-scopes/toggle').set(auth(owner)).send({ reason: null }).expect(400);
+  });
+
   it('enforces role levels: reads L4+, writes L5, evaluation for everyone signed in', async () => {
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'rbac-flag', active: true }).expect(201);
     await t.http.get('/ops/flags').set(auth(waiter)).expect(403);

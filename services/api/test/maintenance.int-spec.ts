@@ -213,6 +213,147 @@ describe('maintenance windows and the write block (real PostgreSQL)', () => {
     await write(waiter).expect(503);
   });
 
+  it('an org cannot escape a global block with many non-blocking windows of its own; the banner keeps the global one', async () => {
+    t.setNow(at(0));
+    const global = await createWindow(platformAdmin, {
+      startsAt: at(0).toISOString(),
+      endsAt: at(60).toISOString(),
+      global: true,
+      message: 'Platform upgrade',
+    }).expect(201);
+    // Older rows made before the cap existed: 100 non-blocking windows ending in 9999.
+    const org = await t.prisma.org.findUniqueOrThrow({ where: { slug: 'demo-bistro' } });
+    await t.prisma.maintenanceWindow.createMany({
+      data: Array.from({ length: 100 }, () => ({
+        orgId: org.id,
+        startsAt: at(-1),
+        endsAt: new Date('9999-12-31T00:00:00Z'),
+        blockWrites: false,
+      })),
+    });
+    t.app.get(MaintenanceService).invalidate();
+    const blocked = await write(waiter).expect(503);
+    expect(blocked.body).toMatchObject({ code: 'MAINTENANCE', window: { id: (global.body as { id: string }).id } });
+    const banner = await t.http.get('/ops/maintenance/active').set(auth(waiter)).expect(200);
+    expect((banner.body as { windows: { global: boolean }[] }).windows.filter((w) => w.global)).toHaveLength(1);
+    // And the cap stops an org from opening more (a clear 409).
+    const refused = await createWindow(owner, {
+      startsAt: at(1).toISOString(),
+      endsAt: '9999-12-31T00:00:00Z',
+      blockWrites: false,
+    }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_OPEN_WINDOWS', details: { maxOpenWindows: 20 } });
+  });
+
+  it('caps the open windows of an org (MAINTENANCE_MAX_OPEN_WINDOWS, 20), even under 40 parallel creates', async () => {
+    t.setNow(undefined);
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        createWindow(owner, {
+          startsAt: new Date(Date.now() + (i + 1) * MIN).toISOString(),
+          endsAt: new Date(Date.now() + (i + 2) * MIN).toISOString(),
+          blockWrites: false,
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(20);
+    const org = await t.prisma.org.findUniqueOrThrow({ where: { slug: 'demo-bistro' } });
+    expect(await t.prisma.maintenanceWindow.count({ where: { orgId: org.id } })).toBe(20);
+    // Windows in the past do not count; reopening one does.
+    await t.prisma.maintenanceWindow.deleteMany({ where: { orgId: org.id } });
+    const past = await createWindow(owner, {
+      startsAt: new Date(Date.now() - 10 * MIN).toISOString(),
+      endsAt: new Date(Date.now() - 5 * MIN).toISOString(),
+    }).expect(201);
+    for (let i = 0; i < 20; i++)
+      await createWindow(owner, {
+        startsAt: new Date(Date.now() + (i + 1) * MIN).toISOString(),
+        endsAt: new Date(Date.now() + (i + 2) * MIN).toISOString(),
+      }).expect(201);
+    await t.http
+      .patch(`/ops/maintenance/${(past.body as { id: string }).id}`)
+      .set(auth(owner))
+      .send({ endsAt: new Date(Date.now() + 60 * MIN).toISOString() })
+      .expect(409);
+  });
+
+  it('concurrent PATCHes can never store a window that ends before it starts (compare-and-set, 409 for the loser)', async () => {
+    t.setNow(undefined);
+    const base = Date.now() + 60 * MIN;
+    let inverted = 0;
+    const outcomes: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const created = await createWindow(owner, {
+        startsAt: new Date(base).toISOString(),
+        endsAt: new Date(base + 60 * MIN).toISOString(),
+      }).expect(201);
+      const id = (created.body as { id: string }).id;
+      // Each PATCH alone is valid against what it read; together they would invert the window.
+      const [a, b] = await Promise.all([
+        t.http
+          .patch(`/ops/maintenance/${id}`)
+          .set(auth(owner))
+          .send({ startsAt: new Date(base + 50 * MIN).toISOString() }),
+        t.http
+          .patch(`/ops/maintenance/${id}`)
+          .set(auth(owner))
+          .send({ endsAt: new Date(base + 10 * MIN).toISOString() }),
+      ]);
+      outcomes.push(a.status, b.status);
+      const stored = await t.prisma.maintenanceWindow.findUniqueOrThrow({ where: { id } });
+      if (stored.endsAt <= stored.startsAt) inverted++;
+      await t.prisma.maintenanceWindow.delete({ where: { id } });
+    }
+    expect(inverted).toBe(0);
+    expect(outcomes.every((s) => [200, 400, 409].includes(s))).toBe(true);
+  });
+
+  it('the database refuses a window that ends before it starts (CHECK constraint), but keeps zero-length cancelled ones', async () => {
+    const org = await t.prisma.org.findUniqueOrThrow({ where: { slug: 'demo-bistro' } });
+    await expect(
+      t.prisma.maintenanceWindow.create({ data: { orgId: org.id, startsAt: at(10), endsAt: at(5) } }),
+    ).rejects.toThrow(/maintenance_windows_ends_not_before_starts|check constraint/i);
+    await expect(
+      t.prisma.maintenanceWindow.create({ data: { orgId: org.id, startsAt: at(10), endsAt: at(10) } }),
+    ).resolves.toBeDefined();
+    const [constraint] = await t.prisma.$queryRaw<{ convalidated: boolean }[]>`
+      SELECT convalidated FROM pg_constraint WHERE conname = 'maintenance_windows_ends_not_before_starts'`;
+    expect(constraint).toEqual({ convalidated: true });
+  });
+
+  it.each([
+    ['startsAt', { startsAt: null, endsAt: '2099-01-01T01:00:00Z' }],
+    ['endsAt', { startsAt: '2099-01-01T00:00:00Z', endsAt: null }],
+    ['blockWrites', { startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z', blockWrites: null }],
+    ['global', { startsAt: '2099-01-01T00:00:00Z', endsAt: '2099-01-01T01:00:00Z', global: null }],
+    ['endsAt', { startsAt: '2099-01-01T00:00:00Z', endsAt: '9999-12-31T20:00:00-23:00' }],
+    ['startsAt', { startsAt: '1970-01-01T00:30:00+01:00', endsAt: '2099-01-01T01:00:00Z' }],
+  ])('refuses %s as null or an instant outside 1970–9999 after its offset (400 naming it)', async (field, body) => {
+    const res = await createWindow(owner, body).expect(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] });
+  });
+
+  it('null clears the message (documented), and PATCH fields as null are 400', async () => {
+    const created = await createWindow(owner, {
+      startsAt: '2099-01-01T00:00:00Z',
+      endsAt: '2099-01-01T01:00:00Z',
+      message: null,
+    }).expect(201);
+    const id = (created.body as { id: string }).id;
+    await t.http.patch(`/ops/maintenance/${id}`).set(auth(owner)).send({ message: 'hello' }).expect(200);
+    const cleared = await t.http.patch(`/ops/maintenance/${id}`).set(auth(owner)).send({ message: null }).expect(200);
+    expect(cleared.body).toMatchObject({ message: null });
+    for (const field of ['startsAt', 'endsAt', 'blockWrites']) {
+      const res = await t.http
+        .patch(`/ops/maintenance/${id}`)
+        .set(auth(owner))
+        .send({ [field]: null })
+        .expect(400);
+      expect(res.body).toMatchObject({ details: [expect.objectContaining({ field })] });
+    }
+  });
+
   describe('endpoints', () => {
     it('validates windows: ISO dates, endsAt after startsAt, no unknown fields', async () => {
       const cases: [Record<string, unknown>, string][] = [

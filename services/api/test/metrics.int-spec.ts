@@ -36,6 +36,20 @@ describe('GET /metrics (Prometheus)', () => {
     expect(ops.text).toContain('# TYPE chefcloud_http_requests_total counter');
   });
 
+  it('is in the OpenAPI document as a text/plain answer behind the metrics bearer scheme', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+      components: { securitySchemes: Record<string, { scheme?: string }> };
+    };
+    for (const p of ['/metrics', '/ops/metrics']) {
+      const responses = doc.paths[p]?.get?.responses ?? {};
+      expect(Object.keys(responses['200']?.content ?? {})).toEqual(['text/plain']);
+      expect(Object.keys(responses['401']?.content ?? {})).toEqual(['application/json']);
+      expect(Object.keys(responses['404']?.content ?? {})).toEqual(['application/json']);
+    }
+    expect(doc.components.securitySchemes.metrics).toMatchObject({ scheme: 'bearer' });
+  });
+
   it('labels HTTP metrics by method, route template and status class, never the raw URL', async () => {
     const owner = await t.login(DEMO.owner);
     await t.http.get('/ops/flags/some-secret-flag-key').set(bearer(owner)).expect(404);

@@ -1,12 +1,14 @@
 /**
- * `npm run db:check`: what an operator reads before deploying. For DATABASE_URL it prints the
- * applied and pending migrations of this build and squawk's verdict on each pending one.
+ * `npm run db:check`: what an operator reads before deploying, and after a failed pre-deploy.
+ * For DATABASE_URL it prints the applied and pending migrations of this build, squawk's verdict
+ * on each pending one, and every failed migration recorded in the database — with the error
+ * PostgreSQL gave — even when this checkout does not ship it (an older build's shell).
  * Exit 0: nothing pending, or every pending migration passes the lint.
  * Exit 1: a pending migration fails the lint, or a migration failed earlier (resolve it first).
- * Exit 2: the database cannot be reached.
+ * Exit 2: DATABASE_URL unset, or the database cannot be reached.
  */
 import path from 'node:path';
-import { readAppliedMigrations } from '../migrations/applied-migrations';
+import { readAppliedMigrations, type AppliedMigration } from '../migrations/applied-migrations';
 import { lintMigrationFiles } from '../migrations/migration-lint';
 import { compareMigrations } from '../migrations/schema-state';
 import { listShippedMigrations } from '../migrations/shipped-migrations';
@@ -22,15 +24,25 @@ function redact(url: string): string {
   }
 }
 
+/** The lines of Prisma's failure log worth showing: the database error, not the boilerplate. */
+function failureReason(logs: string | null | undefined): string[] {
+  if (!logs) return ['(Prisma recorded no error text)'];
+  return logs
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(0, 12);
+}
+
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    process.stderr.write('[db:check] DATABASE_URL is not set\n');
+    process.stderr.write('[db:check] DATABASE_URL is not set (the database to check)\n');
     return 2;
   }
   const dir = shippedMigrationsDir();
   const shipped = listShippedMigrations(dir);
-  let rows;
+  let rows: AppliedMigration[];
   try {
     rows = await readAppliedMigrations(url);
   } catch (error) {
@@ -42,7 +54,7 @@ async function main(): Promise<number> {
   const state = compareMigrations(shipped, rows);
   const out: string[] = [
     `database: ${redact(url)}`,
-    `this build ships ${shipped.length} migration(s); schema ${state.state}`,
+    `this checkout ships ${shipped.length} migration(s); schema ${state.state}`,
     '',
     'applied:',
   ];
@@ -50,36 +62,45 @@ async function main(): Promise<number> {
   if (state.unknown.length)
     out.push(
       '',
-      'applied but not in this build (database ahead of the code):',
+      'applied but not in this checkout (database ahead of the code):',
       ...state.unknown.map((n) => `  ? ${n}`),
     );
+  if (state.failed.length) {
+    out.push('', 'FAILED (recorded in the database; Prisma applies nothing more until each is resolved):');
+    for (const name of state.failed) {
+      const row = [...rows].reverse().find((r) => r.name === name && r.finishedAt === null);
+      out.push(
+        `  ✗ ${name}${shipped.includes(name) ? '' : '  (not in this checkout: run db:check from a checkout of the commit being deployed)'}`,
+        ...failureReason(row?.logs).map((line) => `      | ${line}`),
+        '      fix the cause first (see docs/runbooks/deploy.md, "A failed pre-deploy"), then:',
+        `      npm run db:resolve -- --rolled-back ${name}`,
+      );
+    }
+  }
   out.push('', 'pending:');
-  let lintFailed = false;
+  const files = state.pending.map((name) => path.join(dir, name, 'migration.sql'));
+  const lint = lintMigrationFiles(files);
   if (!state.pending.length) out.push('  (none) — `npm run db:deploy` has nothing to do');
-  for (const name of state.pending) {
-    const file = path.join(dir, name, 'migration.sql');
-    const lint = lintMigrationFiles([file]);
-    const verdict = lint.excluded.length
+  for (const [i, name] of state.pending.entries()) {
+    const violations = lint.violations.filter((v) => path.resolve(v.file) === path.resolve(files[i]));
+    const verdict = lint.excluded.includes(files[i])
       ? 'lint: baseline (excluded in .squawk.toml)'
-      : lint.ok
-        ? 'lint: ok'
-        : `lint: FAIL (${lint.violations.length})`;
-    out.push(
-      `  • ${name}${state.failed.includes(name) ? '  [FAILED earlier: run `prisma migrate resolve` first]' : ''}  ${verdict}`,
-    );
-    for (const v of lint.violations) out.push(`      line ${v.line}: ${v.rule}: ${v.message}`);
-    if (!lint.ok) lintFailed = true;
+      : violations.length
+        ? `lint: FAIL (${violations.length})`
+        : 'lint: ok';
+    out.push(`  • ${name}${state.failed.includes(name) ? '  [FAILED earlier: see above]' : ''}  ${verdict}`);
+    for (const v of violations) out.push(`      line ${v.line}: ${v.rule}: ${v.message}`);
   }
   const verdict = state.failed.length
-    ? 'NOT READY: a migration failed earlier; see docs/runbooks/deploy.md ("A failed pre-deploy")'
-    : lintFailed
+    ? `NOT READY: ${state.failed.length} migration(s) failed earlier; fix the cause, then npm run db:resolve (docs/runbooks/deploy.md, "A failed pre-deploy")`
+    : !lint.ok
       ? 'NOT READY: a pending migration fails the migration lint'
       : state.pending.length
         ? `READY: ${state.pending.length} migration(s) will be applied by the pre-deploy step (npm run db:deploy)`
         : 'UP TO DATE';
   out.push('', `verdict: ${verdict}`);
   process.stdout.write(`${out.join('\n')}\n`);
-  return state.failed.length || lintFailed ? 1 : 0;
+  return state.failed.length || !lint.ok ? 1 : 0;
 }
 
 main().then(

@@ -17,9 +17,16 @@ for (const v of result.violations) {
     `${relative(v.file)}:${v.line}: ${v.rule}: ${v.message}${v.help ? `\n    help: ${v.help}` : ''}\n`,
   );
 }
+for (const c of result.contracts) {
+  process.stdout.write(
+    `${relative(c.file)}:${c.marker.line}: contract step (release ${c.marker.release} stopped using ${c.marker.objects}): ` +
+      `${c.accepted.length} destructive statement(s) accepted${c.accepted.length ? ` (${c.accepted.map((v) => v.rule).join(', ')})` : ''}\n`,
+  );
+}
 const checked = files.length - result.excluded.length;
 process.stdout.write(
   `[db:lint] squawk: ${checked} migration(s) checked, ${result.excluded.length} baseline migration(s) excluded (see .squawk.toml), ` +
-    `${result.violations.length} violation(s)${result.ok ? '' : ' — see https://squawkhq.com/docs/rules'}\n`,
+    `${result.contracts.length} contract step(s), ${result.violations.length} violation(s)` +
+    `${result.ok ? '' : ' — see https://squawkhq.com/docs/rules and docs/runbooks/expand-contract.md'}\n`,
 );
 process.exitCode = result.ok ? 0 : 1;

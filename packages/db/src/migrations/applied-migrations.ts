@@ -4,6 +4,8 @@ export interface AppliedMigration {
   name: string;
   finishedAt: Date | null;
   rolledBackAt: Date | null;
+  /** What Prisma recorded when the migration failed (the database error), else null. */
+  logs?: string | null;
 }
 
 /**
@@ -22,11 +24,13 @@ export async function readAppliedMigrations(url: string): Promise<AppliedMigrati
       migration_name: string;
       finished_at: Date | null;
       rolled_back_at: Date | null;
-    }>('SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at');
+      logs: string | null;
+    }>('SELECT migration_name, finished_at, rolled_back_at, logs FROM _prisma_migrations ORDER BY started_at');
     return result.rows.map((row) => ({
       name: row.migration_name,
       finishedAt: row.finished_at,
       rolledBackAt: row.rolled_back_at,
+      logs: row.logs,
     }));
   } finally {
     await client.end();

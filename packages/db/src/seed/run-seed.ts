@@ -1,5 +1,5 @@
 /**
- * `npm run db:seed` (prisma db seed): the demo seed against DATABASE_URL.
+ * `npm run db:seed` (also what `prisma db seed` runs), from the compiled code: the demo seed against DATABASE_URL.
  * Never in production; a no-op when the database already has users.
  */
 import { createPrismaClient } from '../client';
@@ -7,7 +7,11 @@ import { DEMO_PASSWORD, seedDemoData } from './demo-seed';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+  if (!url) {
+    console.error('[seed] DATABASE_URL is not set (the database to seed)');
+    process.exitCode = 2;
+    return;
+  }
   if (process.env.NODE_ENV === 'production') {
     console.error('[seed] refusing: NODE_ENV=production (demo data is never seeded in production)');
     process.exitCode = 1;

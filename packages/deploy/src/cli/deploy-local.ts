@@ -4,8 +4,10 @@
  *
  *   --skip-build          do not run buildCommand (use what is built)
  *   --skip-predeploy      simulate a forgotten pre-deploy step (must fail the health gate)
- *   --keep-running        after a passing health check, serve until Ctrl-C
- *   --database-url=URL    use this database instead of a throwaway embedded PostgreSQL
+ *   --keep-running        after a passing health check, serve until Ctrl-C (prints the database URL;
+ *                         Ctrl-C stops everything, removes the temporary folder and exits 0)
+ *   --free-plan           rehearse the free-plan variant: no pre-deploy, the start command migrates
+ *   --database-url=URL    use this database instead of a throwaway embedded PostgreSQL (it is migrated for real)
  *   --health-timeout=SEC  how long the health gate waits (default 60)
  *   --service=NAME        the web service to rehearse (default: the only one)
  *   --verbose             stream the commands' output
@@ -29,6 +31,9 @@ function parse(argv: string[]) {
         break;
       case '--keep-running':
         options.keepRunning = true;
+        break;
+      case '--free-plan':
+        options.freePlan = true;
         break;
       case '--database-url':
         options.databaseUrl = value;

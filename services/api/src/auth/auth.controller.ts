@@ -56,7 +56,7 @@ export class AuthController {
     type: LoginDto,
     examples: {
       demoOwner: {
-        value: { email: 'owner@demo-bistro.test', password: 'ChefCloud-demo-2025', platform: 'WEB_BACKOFFICE' },
+        value: { email: 'owner@demo-bistro.test', password: 'your-password', platform: 'WEB_BACKOFFICE' },
       },
     },
   })

@@ -13,7 +13,7 @@ import { PasswordHasher } from './passwords/password-hasher';
 import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { LoginThrottleService, THROTTLE_STORE } from './throttle/login-throttle.service';
-import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
+import { LoginThrottleRepository } from './throttle/login-throttle.repository';
 
 /**
  * Login, sessions and authorisation. Its guards (JwtAuthGuard: every route needs a bearer token
@@ -44,8 +44,8 @@ import { PostgresThrottleStore } from './throttle/postgres-throttle-store';
     JwtStrategy,
     { provide: VerifiedTokenCache, useValue: new VerifiedTokenCache() },
     LoginThrottleService,
-    PostgresThrottleStore,
-    { provide: THROTTLE_STORE, useExisting: PostgresThrottleStore },
+    LoginThrottleRepository,
+    { provide: THROTTLE_STORE, useExisting: LoginThrottleRepository },
   ],
   exports: [SessionValidator, VerifiedTokenCache],
 })

@@ -5,10 +5,10 @@ import { AppException } from '../common/errors/app-exception';
 import type { UsersRepository } from '../users/users.repository';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth.types';
-import type { PasswordHasher } from './passwords/password-hasher';
+import { HashingBusyError, type PasswordHasher } from './passwords/password-hasher';
 import type { SessionValidator } from './sessions/session-validator';
 import type { SessionsRepository } from './sessions/sessions.repository';
-import type { LoginThrottleService } from './throttle/login-throttle.service';
+import { accountKey, type LoginThrottleService } from './throttle/login-throttle.service';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const user: User = {
@@ -26,10 +26,12 @@ const user: User = {
   updatedAt: NOW,
 };
 
-function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
+function setup(overrides: { user?: User | null; passwordOk?: boolean; needsRehash?: boolean } = {}) {
   const users = {
     findByEmail: jest.fn().mockResolvedValue(overrides.user === undefined ? user : overrides.user),
     findById: jest.fn().mockResolvedValue(user),
+    sampleHashCosts: jest.fn().mockResolvedValue([12, 12, 10]),
+    replacePasswordHash: jest.fn().mockResolvedValue(true),
   };
   const sessions = {
     create: jest.fn((input: { expiresAt: Date; platform: string }) =>
@@ -40,11 +42,20 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
     listActive: jest.fn().mockResolvedValue([]),
   };
   const validator = { forget: jest.fn(), forgetUser: jest.fn() };
-  const hasher = { verifyOrDummy: jest.fn().mockResolvedValue(overrides.passwordOk ?? true) };
+  const hasher = {
+    verify: jest
+      .fn()
+      .mockResolvedValue({ ok: overrides.passwordOk ?? true, needsRehash: overrides.needsRehash ?? false }),
+    hash: jest.fn().mockResolvedValue('$2b$10$new'),
+    noteStoredCosts: jest.fn(),
+    admit: jest.fn(<T>(login: () => Promise<T>) => login()),
+  };
+  const reservation = { attempt: { account: 'account:x', ip: '203.0.113.5' } };
   const throttle = {
-    beforeAttempt: jest.fn().mockResolvedValue({ accountHasFailures: true }),
-    recordFailure: jest.fn().mockResolvedValue(undefined),
-    recordSuccess: jest.fn().mockResolvedValue(undefined),
+    reserve: jest.fn().mockResolvedValue(reservation),
+    succeeded: jest.fn().mockResolvedValue(undefined),
+    failed: jest.fn().mockResolvedValue(undefined),
+    notEvaluated: jest.fn().mockResolvedValue(undefined),
   };
   const jwt = new JwtService({ secret: 's'.repeat(40) });
   const metrics = { loginAttempt: jest.fn() };
@@ -59,16 +70,19 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean } = {}) {
     { now: () => NOW },
     metrics as unknown as MetricsService,
   );
-  return { service, users, sessions, validator, hasher, throttle, jwt, metrics };
+  return { service, users, sessions, validator, hasher, throttle, jwt, reservation, metrics };
 }
 
 const ctx = { ip: '203.0.113.5', userAgent: 'jest' };
 
 describe('AuthService.login', () => {
   it('issues an HS256 token with sub, orgId, roleLevel, sid, sv and jti, and opens a session', async () => {
-    const { service, sessions, jwt, throttle } = setup();
+    const { service, sessions, jwt, throttle, reservation } = setup();
     const result = await service.login({ email: ' Manager@Demo-Bistro.test ', password: 'pw' }, ctx);
-    expect(throttle.beforeAttempt).toHaveBeenCalledWith('203.0.113.5', 'manager@demo-bistro.test');
+    expect(throttle.reserve).toHaveBeenCalledWith({
+      account: accountKey('manager@demo-bistro.test'),
+      ip: '203.0.113.5',
+    });
     expect(sessions.create).toHaveBeenCalledWith({
       userId: 'u1',
       orgId: 'o1',
@@ -90,7 +104,7 @@ describe('AuthService.login', () => {
       issuer: 'chefcloud-api',
     });
     expect(claims).toMatchObject({ sub: 'u1', orgId: 'o1', roleLevel: 'L4', sid: 's1', sv: 3, jti: 'j1' });
-    expect(throttle.recordSuccess).toHaveBeenCalledWith('manager@demo-bistro.test', true);
+    expect(throttle.succeeded).toHaveBeenCalledWith(reservation);
   });
 
   it('uses the device lifetime for POS and KDS sessions', async () => {
@@ -111,7 +125,7 @@ describe('AuthService.login', () => {
     ['a wrong password', { passwordOk: false }],
     ['an inactive user', { user: { ...user, isActive: false } }],
   ])('refuses %s with the same 401 after one password check', async (_name, overrides) => {
-    const { service, hasher, throttle, sessions, metrics } = setup(overrides);
+    const { service, hasher, throttle, sessions, reservation, metrics } = setup(overrides);
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
     expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'invalid');
     expect(error).toBeInstanceOf(AppException);
@@ -121,20 +135,32 @@ describe('AuthService.login', () => {
       code: 'INVALID_CREDENTIALS',
       message: 'Invalid email or password',
     });
-    expect(hasher.verifyOrDummy).toHaveBeenCalledTimes(1);
-    expect(throttle.recordFailure).toHaveBeenCalledWith(user.email);
+    expect(hasher.verify).toHaveBeenCalledTimes(1);
+    expect(throttle.failed).toHaveBeenCalledWith(reservation);
+    expect(throttle.succeeded).not.toHaveBeenCalled();
     expect(sessions.create).not.toHaveBeenCalled();
   });
 
-  it('compares against the dummy hash when the email is unknown', async () => {
-    const { service, hasher } = setup({ user: null });
+  it('compares against the dummy hash when the email is unknown, after sampling the stored costs once', async () => {
+    const { service, hasher, users } = setup({ user: null });
     await service.login({ email: 'x@y.test', password: 'pw' }, ctx).catch(() => undefined);
-    expect(hasher.verifyOrDummy).toHaveBeenCalledWith('pw', undefined);
+    await service.login({ email: 'z@y.test', password: 'pw' }, ctx).catch(() => undefined);
+    expect(hasher.verify).toHaveBeenCalledWith('pw', undefined);
+    expect(users.sampleHashCosts).toHaveBeenCalledTimes(1);
+    expect(hasher.noteStoredCosts).toHaveBeenCalledWith([12, 12, 10]);
+  });
+
+  it('samples again later when sampling the stored costs failed', async () => {
+    const { service, users } = setup({ user: null });
+    users.sampleHashCosts.mockRejectedValueOnce(new Error('db down'));
+    await service.login({ email: 'x@y.test', password: 'pw' }, ctx).catch(() => undefined);
+    await service.login({ email: 'x@y.test', password: 'pw' }, ctx).catch(() => undefined);
+    expect(users.sampleHashCosts).toHaveBeenCalledTimes(2);
   });
 
   it('does not look the user up when throttled (counted as throttled)', async () => {
     const { service, throttle, users, metrics } = setup();
-    throttle.beforeAttempt.mockRejectedValue(new AppException('TOO_MANY_ATTEMPTS', 'slow down'));
+    throttle.reserve.mockRejectedValue(new AppException('TOO_MANY_ATTEMPTS', 'slow down'));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
     expect(users.findByEmail).not.toHaveBeenCalled();
     expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'throttled');
@@ -144,6 +170,51 @@ describe('AuthService.login', () => {
     const { service, metrics } = setup();
     await service.login({ email: user.email, password: 'pw' }, ctx);
     expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'success');
+  });
+
+  it('answers 503 LOGIN_BUSY with Retry-After when hashing is saturated, and gives the reservation back', async () => {
+    const { service, hasher, throttle, reservation } = setup();
+    hasher.verify.mockRejectedValue(new HashingBusyError(3));
+    const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, headers: { 'Retry-After': '3' } });
+    expect((error as AppException).getResponse()).toMatchObject({ code: 'LOGIN_BUSY' });
+    expect(throttle.notEvaluated).toHaveBeenCalledWith(reservation);
+  });
+
+  it('sheds a login refused at admission with 503 LOGIN_BUSY before any throttle or database work', async () => {
+    const { service, hasher, throttle, users, metrics } = setup();
+    hasher.admit.mockRejectedValue(new HashingBusyError(2));
+    await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '2' },
+    });
+    expect(throttle.reserve).not.toHaveBeenCalled();
+    expect(users.findByEmail).not.toHaveBeenCalled();
+    expect(metrics.loginAttempt.mock.calls).toEqual([['password', 'shed']]);
+  });
+
+  it('gives the reservation back when the user lookup fails, and rethrows', async () => {
+    const { service, users, throttle, reservation } = setup();
+    users.findByEmail.mockRejectedValue(new Error('db down'));
+    await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toThrow('db down');
+    expect(throttle.notEvaluated).toHaveBeenCalledWith(reservation);
+  });
+
+  it('rehashes a stored hash of another cost after a successful login (compare-and-set on the old hash)', async () => {
+    const { service, hasher, users } = setup({ needsRehash: true });
+    await service.login({ email: user.email, password: 'pw' }, ctx);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hasher.hash).toHaveBeenCalledWith('pw');
+    expect(users.replacePasswordHash).toHaveBeenCalledWith('u1', user.passwordHash, '$2b$10$new');
+  });
+
+  it('still logs in when the rehash fails', async () => {
+    const { service, hasher } = setup({ needsRehash: true });
+    hasher.hash.mockRejectedValue(new Error('busy'));
+    await expect(service.login({ email: user.email, password: 'pw' }, ctx)).resolves.toMatchObject({
+      token_type: 'Bearer',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
   });
 });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { User } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -15,11 +15,11 @@ import {
   type Platform,
 } from './auth.types';
 import type { ActiveSessionDto, AuthUserDto, LoginResponseDto, MeResponseDto } from './dto/auth-responses.dto';
-import { PasswordHasher } from './passwords/password-hasher';
+import { HashingBusyError, PasswordHasher, type Verification } from './passwords/password-hasher';
 import { Clock } from '../common/clock/clock';
 import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
-import { LoginThrottleService } from './throttle/login-throttle.service';
+import { accountKey, LoginThrottleService } from './throttle/login-throttle.service';
 
 export interface LoginInput {
   email: string;
@@ -37,8 +37,19 @@ export function invalidCredentials(): AppException {
   return new AppException('INVALID_CREDENTIALS', 'Invalid email or password');
 }
 
+/** 503 for a login shed because hashing is saturated (a spray): retry after the hint. */
+export function loginBusy(retryAfterSeconds: number): AppException {
+  return new AppException('LOGIN_BUSY', 'Too many sign-ins are being checked right now; retry shortly.', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+}
+
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('Auth');
+  /** Seeds the hasher with the costs of stored hashes, once (timing parity for unknown emails). */
+  private storedCostsSampled?: Promise<void>;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
@@ -53,8 +64,10 @@ export class AuthService {
 
   /**
    * Unknown email, wrong password and inactive user all end in the same 401 after one bcrypt
-   * comparison each (a dummy hash stands in for a missing user), so neither the body nor the
-   * timing tells them apart. Throttled per IP and per account first (429). Each attempt is
+   * comparison each (a dummy hash of the typical stored cost stands in for a missing user), so
+   * neither the body nor the timing tells them apart. The attempt is counted (reserved) per
+   * account and per IP BEFORE the password is checked (429 over a limit); a login shed because
+   * hashing is saturated is 503 + Retry-After and gives its reservation back. Each attempt is
    * counted by outcome (chefcloud_login_attempts_total{method="password"}).
    */
   async login(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
@@ -62,17 +75,41 @@ export class AuthService {
   }
 
   private async passwordLogin(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
+    let user: User;
+    try {
+      // Admission first: under a spray the excess is refused before it touches the database.
+      user = await this.hasher.admit(() => this.checkCredentials(input, ctx));
+    } catch (error) {
+      if (error instanceof HashingBusyError) throw loginBusy(error.retryAfterSeconds);
+      throw error;
+    }
+    return this.openSession(user, input.platform ?? 'WEB_BACKOFFICE', ctx);
+  }
+
+  /** Reserve, look up, verify: the signed-in user, or 401/429 (HashingBusyError when shed). */
+  private async checkCredentials(input: LoginInput, ctx: RequestContext): Promise<User> {
     const email = input.email.trim().toLowerCase();
-    const { accountHasFailures } = await this.throttle.beforeAttempt(ctx.ip, email);
-    const user = await this.users.findByEmail(email);
-    const passwordOk = await this.hasher.verifyOrDummy(input.password, user?.passwordHash);
-    if (!user || !passwordOk || !user.isActive) {
-      await this.throttle.recordFailure(email);
+    const reservation = await this.throttle.reserve({ account: accountKey(email), ip: ctx.ip });
+    let verification: Verification;
+    let user: User | null;
+    try {
+      user = await this.users.findByEmail(email);
+      if (!user) await this.sampleStoredCosts();
+      verification = await this.hasher.verify(input.password, user?.passwordHash);
+    } catch (error) {
+      await this.throttle.notEvaluated(reservation);
+      throw error;
+    }
+    if (!user || !verification.ok || !user.isActive) {
+      await this.throttle.failed(reservation);
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(email, accountHasFailures);
+    await this.throttle.succeeded(reservation);
+    if (verification.needsRehash) this.rehashInBackground(user, input.password);
+    return user;
+  }
 
-    const platform = input.platform ?? 'WEB_BACKOFFICE';
+  private async openSession(user: User, platform: Platform, ctx: RequestContext): Promise<LoginResponseDto> {
     const ttlSeconds = DEVICE_PLATFORMS.includes(platform)
       ? this.config.jwt.deviceTtlSeconds
       : this.config.jwt.ttlSeconds;
@@ -106,6 +143,29 @@ export class AuthService {
       user: toUserDto(user),
       session: { id: session.id, platform: session.platform, expiresAt: session.expiresAt },
     };
+  }
+
+  /**
+   * After a successful login with a hash of another cost than BCRYPT_COST: store a new hash, off
+   * the response path (a failure only means it is tried again at the next login).
+   */
+  private rehashInBackground(user: User, password: string): void {
+    void this.hasher
+      .hash(password)
+      .then((next) => this.users.replacePasswordHash(user.id, user.passwordHash, next))
+      .catch((error: unknown) =>
+        this.logger.warn(`rehashing a password failed (retried at the next login): ${describe(error)}`),
+      );
+  }
+
+  private sampleStoredCosts(): Promise<void> {
+    this.storedCostsSampled ??= this.users.sampleHashCosts().then(
+      (costs) => this.hasher.noteStoredCosts(costs),
+      () => {
+        this.storedCostsSampled = undefined; // try again at the next unknown email
+      },
+    );
+    return this.storedCostsSampled;
   }
 
   async me(auth: AuthUser): Promise<MeResponseDto> {
@@ -142,6 +202,10 @@ export class AuthService {
       })),
     };
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
 function toUserDto(user: User): AuthUserDto {

@@ -14,7 +14,16 @@ describe('loadConfig', () => {
       maintenanceCacheTtlMs: 5000,
       flagCacheTtlMs: 5000,
       platformAdminOrgSlug: null,
+      maxOpenWindows: 20,
     });
+  });
+
+  it('reads an empty PLATFORM_ADMIN_ORG_SLUG (what Render stores for an empty sync: false value) as unset: nobody is a platform admin', () => {
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: '  ' }, false).changeControl.platformAdminOrgSlug).toBeNull();
+    expect(loadConfig({ ...base, PLATFORM_ADMIN_ORG_SLUG: 'ops' }, false).changeControl.platformAdminOrgSlug).toBe(
+      'ops',
+    );
   });
 
   it('turns the write block off with ENABLE_WRITE_BLOCK_MIDDLEWARE=false', () => {

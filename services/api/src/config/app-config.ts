@@ -11,14 +11,30 @@ export interface AppConfig {
   healthTimeoutMs: number;
   jwt: { secret: string; secretGenerated: boolean; ttlSeconds: number; deviceTtlSeconds: number };
   sessionCacheTtlMs: number;
-  loginThrottle: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
+  loginThrottle: {
+    ipLimit: number;
+    ipAttemptLimit: number;
+    ipWindowSeconds: number;
+    accountLimit: number;
+    accountWindowSeconds: number;
+  };
+  loginHashing: { queueMax: number; queueWaitMs: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
-  http: { bodyLimit: string; corsOrigins: string[]; trustProxy: string };
+  http: {
+    bodyLimit: string;
+    corsOrigins: string[];
+    trustProxy: string;
+    keepAliveTimeoutMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+  };
+  apiDocsEnabled: boolean;
   changeControl: {
     writeBlockEnabled: boolean;
     maintenanceCacheTtlMs: number;
     flagCacheTtlMs: number;
     platformAdminOrgSlug: string | null;
+    maxOpenWindows: number;
   };
   retention: { sessionRetentionDays: number; intervalMs: number; batchSize: number };
   shutdownTimeoutMs: number;
@@ -37,9 +53,22 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/**
+ * Optional variables whose blank value means "unset": Render stores a `sync: false` variable
+ * left empty in the Dashboard as an empty string (PLATFORM_ADMIN_ORG_SLUG empty = nobody is a
+ * platform admin, as the runbook says), which must not stop the API at boot.
+ */
+const BLANK_MEANS_UNSET = ['PLATFORM_ADMIN_ORG_SLUG'] as const;
+
+function withoutBlankOptionals(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const key of BLANK_MEANS_UNSET) if (out[key]?.trim() === '') delete out[key];
+  return out;
+}
+
 /** Validate `env` and build the AppConfig; throws ConfigValidationError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutBlankOptionals(env));
   if (!parsed.success) {
     throw new ConfigValidationError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
@@ -71,10 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     sessionCacheTtlMs: e.SESSION_CACHE_TTL_MS,
     loginThrottle: {
       ipLimit: e.LOGIN_THROTTLE_IP_LIMIT,
+      ipAttemptLimit: e.LOGIN_THROTTLE_IP_ATTEMPT_LIMIT,
       ipWindowSeconds: e.LOGIN_THROTTLE_IP_WINDOW_SECONDS,
       accountLimit: e.LOGIN_THROTTLE_ACCOUNT_LIMIT,
       accountWindowSeconds: e.LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS,
     },
+    loginHashing: { queueMax: e.LOGIN_HASH_QUEUE_MAX, queueWaitMs: e.LOGIN_HASH_QUEUE_WAIT_MS },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
     http: {
       bodyLimit: e.BODY_LIMIT,
@@ -82,12 +113,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
         .map((o) => o.trim())
         .filter(Boolean),
       trustProxy: e.TRUST_PROXY,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS ?? e.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000,
+      requestTimeoutMs:
+        e.HTTP_REQUEST_TIMEOUT_MS ??
+        (e.SHUTDOWN_TIMEOUT_MS > 0
+          ? Math.max(1_000, Math.min(20_000, Math.floor(e.SHUTDOWN_TIMEOUT_MS * 0.8)))
+          : 20_000),
     },
+    apiDocsEnabled: e.API_DOCS_ENABLED ?? !isProduction,
     changeControl: {
       writeBlockEnabled: e.ENABLE_WRITE_BLOCK_MIDDLEWARE,
       maintenanceCacheTtlMs: e.MAINTENANCE_CACHE_TTL_MS,
       flagCacheTtlMs: e.FEATURE_FLAG_CACHE_TTL_MS,
       platformAdminOrgSlug: e.PLATFORM_ADMIN_ORG_SLUG ?? null,
+      maxOpenWindows: e.MAINTENANCE_MAX_OPEN_WINDOWS,
     },
     retention: {
       sessionRetentionDays: e.SESSION_RETENTION_DAYS,

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { METRICS_SECURITY } from '../metrics/metrics.controller';
 
 /** The OpenAPI document, built from the controllers' decorators. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -11,6 +12,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(process.env.npm_package_version ?? '0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (the metrics paths only)' },
+      METRICS_SECURITY,
+    )
     .build();
   return SwaggerModule.createDocument(app, config);
 }

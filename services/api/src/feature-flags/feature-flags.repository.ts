@@ -16,6 +16,32 @@ export function flagSnapshot(flag: FeatureFlag): Prisma.InputJsonObject {
   };
 }
 
+/** Who changed a flag, and why (an audit row's author and reason). */
+export interface AuditInput {
+  userId: string;
+  reason?: string;
+}
+
+function appendAudit(
+  tx: Tx,
+  action: FlagAction,
+  before: FeatureFlag | null,
+  after: FeatureFlag,
+  audit: AuditInput,
+): Promise<FlagAudit> {
+  return tx.flagAudit.create({
+    data: {
+      orgId: after.orgId,
+      flagKey: after.key,
+      userId: audit.userId,
+      action,
+      before: before ? flagSnapshot(before) : Prisma.DbNull,
+      after: flagSnapshot(after),
+      reason: audit.reason ?? null,
+    },
+  });
+}
+
 /** Prisma access to `feature_flags` and `flag_audits`. */
 @Injectable()
 export class FeatureFlagsRepository {
@@ -37,32 +63,30 @@ export class FeatureFlagsRepository {
     return rows.filter((f) => f.orgId === orgId || !own.has(f.key));
   }
 
+  /** Create a flag and its CREATE audit row, in one transaction: either both are written or neither. */
+  async createWithAudit(data: Prisma.FeatureFlagUncheckedCreateInput, audit: AuditInput): Promise<FeatureFlag> {
+    return this.prisma.client.$transaction(async (tx) => {
+      const created = await tx.featureFlag.create({ data });
+      await appendAudit(tx, 'CREATE', null, created, audit);
+      return created;
+    });
+  }
+
   /**
-   * Run `change` on a locked flag (or create one) and append its audit row, in one transaction:
-   * either both are written or neither.
+   * Lock the flag, apply the change `change(before)` computes from its current row, and append
+   * the audit row, in one transaction: either both are written or neither.
    */
-  async changeWithAudit(
-    input: { flagId?: string; action: FlagAction; userId: string; reason?: string },
-    change: (tx: Tx, before: FeatureFlag | null) => Promise<FeatureFlag>,
+  async updateWithAudit(
+    flagId: string,
+    action: Exclude<FlagAction, 'CREATE'>,
+    audit: AuditInput,
+    change: (before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput,
   ): Promise<FeatureFlag> {
     return this.prisma.client.$transaction(async (tx) => {
-      let before: FeatureFlag | null = null;
-      if (input.flagId) {
-        await tx.$queryRaw`SELECT id FROM feature_flags WHERE id = ${input.flagId} FOR UPDATE`;
-        before = await tx.featureFlag.findUniqueOrThrow({ where: { id: input.flagId } });
-      }
-      const after = await change(tx, before);
-      await tx.flagAudit.create({
-        data: {
-          orgId: after.orgId,
-          flagKey: after.key,
-          userId: input.userId,
-          action: input.action,
-          before: before ? flagSnapshot(before) : Prisma.DbNull,
-          after: flagSnapshot(after),
-          reason: input.reason ?? null,
-        },
-      });
+      await tx.$queryRaw`SELECT id FROM feature_flags WHERE id = ${flagId} FOR UPDATE`;
+      const before = await tx.featureFlag.findUniqueOrThrow({ where: { id: flagId } });
+      const after = await tx.featureFlag.update({ where: { id: flagId }, data: change(before) });
+      await appendAudit(tx, action, before, after, audit);
       return after;
     });
   }

@@ -20,6 +20,11 @@ import {
 import { FeatureFlagsRepository } from './feature-flags.repository';
 import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
 
+/** The platform operator's identity and words removed from an audit row (shown to other orgs). */
+function redactAudit(audit: FlagAuditDto): FlagAuditDto {
+  return { ...audit, userId: null, reason: null, redacted: true };
+}
+
 const scopesValue = (
   scopes: FlagScopesDto | null | undefined,
 ): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined =>
@@ -53,30 +58,37 @@ export class FeatureFlagsService {
 
   async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
     if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global feature flags');
-    const flag = await this.flags.changeWithAudit({ action: 'CREATE', userId: user.userId, reason: dto.reason }, (tx) =>
-      tx.featureFlag.create({
-        data: {
-          key: dto.key,
-          orgId: dto.global ? null : user.orgId,
-          description: dto.description ?? null,
-          active: dto.active ?? false,
-          rolloutPct: dto.rolloutPct ?? 100,
-          scopes: scopesValue(dto.scopes),
-          createdById: user.userId,
-          updatedById: user.userId,
-        },
-      }),
+    const flag = await this.flags.createWithAudit(
+      {
+        key: dto.key,
+        orgId: dto.global ? null : user.orgId,
+        description: dto.description ?? null,
+        active: dto.active ?? false,
+        rolloutPct: dto.rolloutPct ?? 100,
+        scopes: scopesValue(dto.scopes),
+        createdById: user.userId,
+        updatedById: user.userId,
+      },
+      { userId: user.userId, reason: dto.reason },
     );
     this.invalidate();
     return toFlagDto(flag);
   }
 
   async list(user: AuthUser): Promise<{ flags: FeatureFlagDto[] }> {
-    return { flags: (await this.flags.listEffective(user.orgId)).map(toFlagDto) };
+    const flags = await this.flags.listEffective(user.orgId);
+    const platformOrg = await this.platform.isPlatformOrg(user.orgId);
+    return { flags: flags.map((f) => this.shown(f, platformOrg)) };
   }
 
   async get(user: AuthUser, key: string): Promise<FeatureFlagDto> {
-    return toFlagDto(await this.visible(user, key));
+    return this.shown(await this.visible(user, key), await this.platform.isPlatformOrg(user.orgId));
+  }
+
+  /** A global flag shown to another org than the platform operator's does not name who changed it. */
+  private shown(flag: FeatureFlag, viewerIsPlatformOrg: boolean): FeatureFlagDto {
+    const dto = toFlagDto(flag);
+    return flag.orgId === null && !viewerIsPlatformOrg ? { ...dto, createdById: null, updatedById: null } : dto;
   }
 
   async update(user: AuthUser, key: string, dto: UpdateFeatureFlagDto): Promise<FeatureFlagDto> {
@@ -107,7 +119,10 @@ export class FeatureFlagsService {
     const flag = await this.visible(user, key);
     const { page, pageSize, skip } = pageOf(query);
     const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
-    return { items: items.map(toAuditDto), page, pageSize, total };
+    // A global flag's trail shown to another org: what changed and when, but not who on the
+    // platform team did it nor the free-text reason they gave (internal to the operator).
+    const redact = flag.orgId === null && !(await this.platform.isPlatformOrg(user.orgId));
+    return { items: items.map((a) => (redact ? redactAudit(toAuditDto(a)) : toAuditDto(a))), page, pageSize, total };
   }
 
   /**
@@ -173,14 +188,10 @@ export class FeatureFlagsService {
     reason: string | undefined,
     data: Prisma.FeatureFlagUncheckedUpdateInput | ((before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput),
   ): Promise<FeatureFlagDto> {
-    const flag = await this.flags.changeWithAudit(
-      { flagId: current.id, action, userId: user.userId, reason },
-      (tx, before) =>
-        tx.featureFlag.update({
-          where: { id: current.id },
-          data: { ...(typeof data === 'function' ? data(before as FeatureFlag) : data), updatedById: user.userId },
-        }),
-    );
+    const flag = await this.flags.updateWithAudit(current.id, action, { userId: user.userId, reason }, (before) => ({
+      ...(typeof data === 'function' ? data(before) : data),
+      updatedById: user.userId,
+    }));
     this.invalidate();
     return toFlagDto(flag);
   }

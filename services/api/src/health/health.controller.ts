@@ -10,7 +10,12 @@ const startedAt = Date.now();
 const readyExample = {
   status: 'ok',
   db: 'up',
-  schema: { state: 'current', applied: 3, latest: '20261125090000_login_throttle', pending: [] },
+  schema: {
+    state: 'current',
+    applied: 5,
+    latest: '20261126092100_validate_maintenance_window_order_check',
+    pending: [],
+  },
   version: '0.1.0',
   uptimeSeconds: 42,
 };

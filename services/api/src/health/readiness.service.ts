@@ -1,15 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import {
-  compareMigrations,
-  isMissingTableError,
-  listShippedMigrations,
-  shippedMigrationsDir,
-  type AppliedMigration,
-} from '@chefcloud/db';
+import { compareMigrations, isMissingTableError, listShippedMigrations, shippedMigrationsDir } from '@chefcloud/db';
 import { buildInfo } from '../common/build/build-info';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { MigrationHistoryRepository } from './migration-history.repository';
 
 export interface Readiness {
   status: 'ok' | 'unavailable';
@@ -50,7 +44,7 @@ export class ReadinessService implements OnModuleInit {
   private lastState?: string;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly migrations: MigrationHistoryRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'healthTimeoutMs'>,
     private readonly metrics: MetricsService,
   ) {}
@@ -93,12 +87,9 @@ export class ReadinessService implements OnModuleInit {
   }
 
   private async probe(): Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>> {
-    let rows: AppliedMigration[];
+    let rows: Awaited<ReturnType<MigrationHistoryRepository['findApplied']>>;
     try {
-      rows = (
-        await this.prisma.client.$queryRaw<{ name: string; finished_at: Date | null; rolled_back_at: Date | null }[]>`
-          SELECT migration_name AS name, finished_at, rolled_back_at FROM _prisma_migrations`
-      ).map((r) => ({ name: r.name, finishedAt: r.finished_at, rolledBackAt: r.rolled_back_at }));
+      rows = await this.migrations.findApplied();
     } catch (error) {
       if (!isMissingTableError(error))
         return down(error instanceof Error ? error.message.split('\n')[0] : String(error));

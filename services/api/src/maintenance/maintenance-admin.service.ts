@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page } from '../common/pagination/pagination.dto';
 import { PlatformAdminService } from '../platform/platform-admin.service';
@@ -23,24 +24,34 @@ import { MaintenanceService } from './maintenance.service';
  */
 @Injectable()
 export class MaintenanceAdminService {
+  private readonly maxOpenWindows: number;
+
   constructor(
     private readonly windows: MaintenanceWindowsRepository,
     private readonly maintenance: MaintenanceService,
     private readonly platform: PlatformAdminService,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+  ) {
+    this.maxOpenWindows = config.changeControl.maxOpenWindows;
+  }
 
   async create(user: AuthUser, dto: CreateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
     assertOrder(dto.startsAt, dto.endsAt);
     if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global maintenance windows');
-    const created = await this.windows.create({
-      orgId: dto.global ? null : user.orgId,
-      startsAt: dto.startsAt,
-      endsAt: dto.endsAt,
-      message: dto.message ?? null,
-      blockWrites: dto.blockWrites ?? true,
-      createdById: user.userId,
-    });
+    const created = await this.windows.createCapped(
+      {
+        orgId: dto.global ? null : user.orgId,
+        startsAt: dto.startsAt,
+        endsAt: dto.endsAt,
+        message: dto.message ?? null,
+        blockWrites: dto.blockWrites ?? true,
+        createdById: user.userId,
+      },
+      this.maxOpenWindows,
+      this.clock.now(),
+    );
+    if (created === 'cap') throw tooManyOpenWindows(this.maxOpenWindows);
     this.maintenance.invalidate();
     return toWindowDto(created);
   }
@@ -57,17 +68,22 @@ export class MaintenanceAdminService {
     return { items: items.map(toWindowDto), page, pageSize, total };
   }
 
+  /**
+   * Change a window. The new times are validated against the window as read, and the update
+   * applies only if the times are still those (compare-and-set): two PATCHes racing can never
+   * store a window that ends before it starts; the loser gets 409 and retries on fresh data.
+   */
   async update(user: AuthUser, id: string, dto: UpdateMaintenanceWindowDto): Promise<MaintenanceWindowDto> {
     const window = await this.changeable(user, id);
     assertOrder(dto.startsAt ?? window.startsAt, dto.endsAt ?? window.endsAt);
-    const updated = await this.windows.update(id, {
-      startsAt: dto.startsAt,
-      endsAt: dto.endsAt,
-      message: dto.message,
-      blockWrites: dto.blockWrites,
-    });
+    const updated = await this.windows.updateIfUnchanged(
+      window,
+      { startsAt: dto.startsAt, endsAt: dto.endsAt, message: dto.message, blockWrites: dto.blockWrites },
+      this.maxOpenWindows,
+      this.clock.now(),
+    );
     this.maintenance.invalidate();
-    return toWindowDto(updated);
+    return toWindowDto(checked(updated, this.maxOpenWindows));
   }
 
   /** End a window now (a future window is cancelled: it starts and ends now). Ending an ended window changes nothing. */
@@ -75,9 +91,14 @@ export class MaintenanceAdminService {
     const window = await this.changeable(user, id);
     const now = this.clock.now();
     if (window.endsAt <= now) return toWindowDto(window);
-    const updated = await this.windows.update(id, { endsAt: now, ...(window.startsAt > now ? { startsAt: now } : {}) });
+    const updated = await this.windows.updateIfUnchanged(
+      window,
+      { endsAt: now, ...(window.startsAt > now ? { startsAt: now } : {}) },
+      this.maxOpenWindows,
+      now,
+    );
     this.maintenance.invalidate();
-    return toWindowDto(updated);
+    return toWindowDto(checked(updated, this.maxOpenWindows));
   }
 
   private async changeable(user: AuthUser, id: string): Promise<MaintenanceWindow> {
@@ -88,6 +109,21 @@ export class MaintenanceAdminService {
     if (window.orgId === null) await this.platform.assertPlatformAdmin(user, 'change global maintenance windows');
     return window;
   }
+}
+
+function tooManyOpenWindows(cap: number): AppException {
+  return new AppException(
+    'TOO_MANY_OPEN_WINDOWS',
+    `At most ${cap} maintenance windows may be scheduled or in force at once; end or wait for one first`,
+    { details: { maxOpenWindows: cap } },
+  );
+}
+
+function checked(result: MaintenanceWindow | 'conflict' | 'cap', cap: number): MaintenanceWindow {
+  if (result === 'cap') throw tooManyOpenWindows(cap);
+  if (result === 'conflict')
+    throw new AppException('CONFLICT', 'The window was changed by another request meanwhile; read it and retry');
+  return result;
 }
 
 function invalid(field: string, message: string): AppException {

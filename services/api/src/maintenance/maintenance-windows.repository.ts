@@ -7,7 +7,12 @@ import { PrismaService } from '../database/prisma.service';
 export class MaintenanceWindowsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Windows of the org (and global ones) that have not ended at `from` and start by `until`. */
+  /**
+   * Windows of the org (and global ones) that have not ended at `from` and start by `until`,
+   * ending last first. ALL of them: no `take`, because a page would let an org hide a global
+   * blocking window behind its own non-blocking ones (the number is bounded by the open-window
+   * cap per org, see createCapped).
+   */
   findOverlapping(orgId: string | null, from: Date, until: Date): Promise<MaintenanceWindow[]> {
     return this.prisma.client.maintenanceWindow.findMany({
       where: {
@@ -16,7 +21,6 @@ export class MaintenanceWindowsRepository {
         startsAt: { lte: until },
       },
       orderBy: [{ endsAt: 'desc' }, { id: 'asc' }],
-      take: 100,
     });
   }
 
@@ -24,12 +28,49 @@ export class MaintenanceWindowsRepository {
     return this.prisma.client.maintenanceWindow.findUnique({ where: { id } });
   }
 
-  create(data: Prisma.MaintenanceWindowUncheckedCreateInput): Promise<MaintenanceWindow> {
-    return this.prisma.client.maintenanceWindow.create({ data });
+  /**
+   * Create a window unless its owner (an org, or null: global) already has `cap` windows not
+   * ended at `now` ('cap' then). Counting and inserting happen under a per-owner advisory lock
+   * in one transaction, so parallel creates cannot overshoot the cap.
+   */
+  createCapped(
+    data: Prisma.MaintenanceWindowUncheckedCreateInput & { orgId: string | null },
+    cap: number,
+    now: Date,
+  ): Promise<MaintenanceWindow | 'cap'> {
+    return this.prisma.client.$transaction(async (tx) => {
+      if (data.endsAt > now && (await this.openWindowsLocked(tx, data.orgId, now)) >= cap) return 'cap';
+      return tx.maintenanceWindow.create({ data });
+    });
   }
 
-  update(id: string, data: Prisma.MaintenanceWindowUncheckedUpdateInput): Promise<MaintenanceWindow> {
-    return this.prisma.client.maintenanceWindow.update({ where: { id }, data });
+  /**
+   * Compare-and-set: change the window only if its times are still `expected` (what the caller
+   * validated against); 'conflict' when another change got there first. Reopening an ended
+   * window counts against the owner's cap like a create ('cap').
+   */
+  updateIfUnchanged(
+    window: MaintenanceWindow,
+    data: { startsAt?: Date; endsAt?: Date; message?: string | null; blockWrites?: boolean },
+    cap: number,
+    now: Date,
+  ): Promise<MaintenanceWindow | 'conflict' | 'cap'> {
+    return this.prisma.client.$transaction(async (tx) => {
+      const reopens = window.endsAt <= now && data.endsAt !== undefined && data.endsAt > now;
+      if (reopens && (await this.openWindowsLocked(tx, window.orgId, now)) >= cap) return 'cap';
+      const { count } = await tx.maintenanceWindow.updateMany({
+        where: { id: window.id, startsAt: window.startsAt, endsAt: window.endsAt },
+        data,
+      });
+      if (count === 0) return 'conflict';
+      return tx.maintenanceWindow.findUniqueOrThrow({ where: { id: window.id } });
+    });
+  }
+
+  /** Windows of the owner not ended at `now`, counted under the owner's transaction-scoped advisory lock. */
+  private async openWindowsLocked(tx: Prisma.TransactionClient, orgId: string | null, now: Date): Promise<number> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`maintenance-windows:${orgId ?? 'global'}`}, 0))`;
+    return tx.maintenanceWindow.count({ where: { orgId, endsAt: { gt: now } } });
   }
 
   /** The org's and the global windows, newest first, optionally only those overlapping [from, to). */

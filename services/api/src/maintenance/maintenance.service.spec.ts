@@ -41,6 +41,7 @@ function setup(ttlMs = 5_000) {
       changeControl: {
         writeBlockEnabled: true,
         maintenanceCacheTtlMs: ttlMs,
+        maxOpenWindows: 20,
         flagCacheTtlMs: 0,
         platformAdminOrgSlug: null,
       },

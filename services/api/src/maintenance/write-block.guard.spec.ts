@@ -69,6 +69,7 @@ function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enab
       changeControl: {
         writeBlockEnabled: enabled,
         maintenanceCacheTtlMs: 5000,
+        maxOpenWindows: 20,
         flagCacheTtlMs: 5000,
         platformAdminOrgSlug: null,
       },

@@ -6,7 +6,8 @@ describe('loginOutcomeOf', () => {
   it.each([
     [new AppException('INVALID_CREDENTIALS', 'x'), 'invalid'],
     [new AppException('TOO_MANY_ATTEMPTS', 'x'), 'throttled'],
-    [new HttpException({ statusCode: 503, code: 'LOGIN_OVERLOADED', message: 'x' }, 503), 'shed'],
+    [new AppException('LOGIN_BUSY', 'x'), 'shed'],
+    [new HttpException({ statusCode: 401, message: 'x' }, 401), 'invalid'],
     [new AppException('DATABASE_UNAVAILABLE', 'x'), null],
     [new AppException('VALIDATION_FAILED', 'x'), null],
     [new Error('boom'), null],

@@ -1,8 +1,6 @@
 import { HttpException } from '@nestjs/common';
+import { AppException } from '../common/errors/app-exception';
 import type { LoginMethod, LoginOutcome, MetricsService } from './metrics.service';
-
-/** Error codes of a login refused because the hashing queue is full (load shedding). */
-export const LOGIN_SHED_CODES: ReadonlySet<string> = new Set(['LOGIN_OVERLOADED', 'LOGIN_SHED']);
 
 /**
  * How a failed login attempt ended, from the error it threw: 401 invalid, 429 throttled, a
@@ -14,8 +12,8 @@ export function loginOutcomeOf(error: unknown): Exclude<LoginOutcome, 'success'>
   const status = error.getStatus();
   if (status === 401) return 'invalid';
   if (status === 429) return 'throttled';
-  const body = error.getResponse() as { code?: unknown };
-  if (status === 503 && typeof body === 'object' && LOGIN_SHED_CODES.has(String(body.code))) return 'shed';
+  // Shedding is the catalogue's LOGIN_BUSY (a saturated hashing queue); other 503s are the database's.
+  if (error instanceof AppException && error.code === 'LOGIN_BUSY') return 'shed';
   return null;
 }
 

@@ -39,7 +39,7 @@ describe('MetricsService', () => {
     metrics.maintenanceCheck('bypassed');
     metrics.maintenanceFailedOpen();
     metrics.writeBlocked('PATCH');
-    metrics.throttleHit('ip');
+    metrics.throttleHit('ip_failures');
     metrics.databaseError('schema');
     metrics.readiness({ ready: false, databaseUp: true, schemaState: 'behind', pendingMigrations: 2 });
     const text = await metrics.render();
@@ -47,7 +47,7 @@ describe('MetricsService', () => {
     expect(value(text, 'chefcloud_maintenance_checks_total{outcome="bypassed"}')).toBe(1);
     expect(value(text, 'chefcloud_maintenance_fail_open_total')).toBe(1);
     expect(value(text, 'chefcloud_writes_blocked_total{method="PATCH"}')).toBe(1);
-    expect(value(text, 'chefcloud_login_throttle_hits_total{kind="ip"}')).toBe(1);
+    expect(value(text, 'chefcloud_login_throttle_hits_total{kind="ip_failures"}')).toBe(1);
     expect(value(text, 'chefcloud_db_errors_total{class="schema"}')).toBe(1);
     expect(value(text, 'chefcloud_schema_pending_migrations')).toBe(2);
     expect(value(text, 'chefcloud_schema_state{state="behind"}')).toBe(1);

@@ -11,7 +11,7 @@ export type LoginOutcome = 'success' | 'invalid' | 'throttled' | 'shed';
 export type MaintenanceOutcome = 'allowed' | 'blocked' | 'bypassed' | 'fail_open';
 export type DatabaseErrorClass = 'unavailable' | 'timeout' | 'schema';
 /** What a login throttle counted when it refused an attempt. */
-export type ThrottleKind = 'ip' | 'account';
+export type ThrottleKind = 'ip_attempts' | 'ip_failures' | 'account';
 export type SchemaState = 'current' | 'behind' | 'unknown';
 
 export interface ReadinessSample {
@@ -27,11 +27,22 @@ export interface PoolSample {
   waiting: number;
 }
 
+/** The retention job's counters since this process started (RetentionService.stats()). */
+export interface RetentionSample {
+  runs: number;
+  skipped: number;
+  failures: number;
+  sessionsDeleted: number;
+  throttleRowsDeleted: number;
+  lastRunAt: Date | null;
+  lastRunDurationMs: number | null;
+}
+
 const LOGIN_METHODS: readonly LoginMethod[] = ['password', 'pin', 'badge'];
 const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid', 'throttled', 'shed'];
 const MAINTENANCE_OUTCOMES: readonly MaintenanceOutcome[] = ['allowed', 'blocked', 'bypassed', 'fail_open'];
 const DATABASE_ERROR_CLASSES: readonly DatabaseErrorClass[] = ['unavailable', 'timeout', 'schema'];
-const THROTTLE_KINDS: readonly ThrottleKind[] = ['ip', 'account'];
+const THROTTLE_KINDS: readonly ThrottleKind[] = ['ip_attempts', 'ip_failures', 'account'];
 const SCHEMA_STATES: readonly SchemaState[] = ['current', 'behind', 'unknown'];
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const FLAG_REASONS = ['DISABLED', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'ERROR'] as const;
@@ -59,6 +70,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly scrapeHooks: (() => Promise<unknown>)[] = [];
   private bcryptQueueSource?: () => number;
   private poolSource?: () => PoolSample;
+  private retentionSource?: () => RetentionSample;
 
   readonly httpDuration: Histogram<'method' | 'route' | 'status_class'>;
   readonly httpRequests: Counter<'method' | 'route' | 'status_class'>;
@@ -192,6 +204,8 @@ export class MetricsService implements OnModuleDestroy {
       });
     }
 
+    this.registerRetentionMetrics(name, registers);
+
     for (const method of LOGIN_METHODS)
       for (const outcome of LOGIN_OUTCOMES) this.loginAttempts.inc({ method, outcome }, 0);
     for (const outcome of MAINTENANCE_OUTCOMES) this.maintenanceChecks.inc({ outcome }, 0);
@@ -235,6 +249,11 @@ export class MetricsService implements OnModuleDestroy {
     this.poolSource = source;
   }
 
+  /** Where the retention job's counters are read at scrape time. */
+  observeRetention(source: () => RetentionSample): void {
+    this.retentionSource = source;
+  }
+
   readiness(sample: ReadinessSample): void {
     this.ready.set(sample.ready ? 1 : 0);
     this.databaseUp.set(sample.databaseUp ? 1 : 0);
@@ -268,6 +287,55 @@ export class MetricsService implements OnModuleDestroy {
 
   flagEvaluated(key: string, reason: (typeof FLAG_REASONS)[number]): void {
     this.flagEvaluations.inc({ reason, flag: this.flagKeys.has(key) ? key : OTHER_FLAG });
+  }
+
+  /**
+   * The retention job's figures, read from its own counters at scrape time (all zero until the
+   * job registered its source; the last-run gauges stay 0 until a run of this instance completed).
+   */
+  private registerRetentionMetrics(name: (n: string) => string, registers: Registry[]): void {
+    const retention = (): RetentionSample | undefined => this.retentionSource?.();
+    new Counter({
+      name: name('retention_runs_total'),
+      help: 'Retention job runs by outcome (completed, skipped = another instance held the lock, failed)',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const stats = retention();
+        this.reset();
+        this.inc({ outcome: 'completed' }, stats?.runs ?? 0);
+        this.inc({ outcome: 'skipped' }, stats?.skipped ?? 0);
+        this.inc({ outcome: 'failed' }, stats?.failures ?? 0);
+      },
+    });
+    new Counter({
+      name: name('retention_rows_deleted_total'),
+      help: 'Rows the retention job deleted, by table (sessions, login_throttle)',
+      labelNames: ['table'],
+      registers,
+      collect() {
+        const stats = retention();
+        this.reset();
+        this.inc({ table: 'sessions' }, stats?.sessionsDeleted ?? 0);
+        this.inc({ table: 'login_throttle' }, stats?.throttleRowsDeleted ?? 0);
+      },
+    });
+    new Gauge({
+      name: name('retention_last_run_timestamp_seconds'),
+      help: 'When the last completed retention run of this instance started (Unix time)',
+      registers,
+      collect() {
+        this.set((retention()?.lastRunAt?.getTime() ?? 0) / 1000);
+      },
+    });
+    new Gauge({
+      name: name('retention_last_run_duration_seconds'),
+      help: 'How long the last completed retention run of this instance took',
+      registers,
+      collect() {
+        this.set((retention()?.lastRunDurationMs ?? 0) / 1000);
+      },
+    });
   }
 
   private setSchemaState(state: SchemaState): void {

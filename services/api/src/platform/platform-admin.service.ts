@@ -1,28 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import type { AuthUser } from '../auth/auth.types';
+import { Clock } from '../common/clock/clock';
 import { AppException } from '../common/errors/app-exception';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OrgsRepository } from './orgs.repository';
 
-const LOOKUP_TTL_MS = 60_000;
+/** How long the platform org's id (or its absence) is reused before it is looked up again. */
+export const PLATFORM_ORG_LOOKUP_TTL_MS = 60_000;
 
 /**
  * Who may manage what affects every org (global maintenance windows, global feature flags):
  * the L5 users of the platform operator's org, named by PLATFORM_ADMIN_ORG_SLUG. Without that
- * setting nobody can, through the API.
+ * setting nobody can, through the API. The org's id is looked up at most once a minute, so an
+ * org created, deleted or re-created under that slug is seen within PLATFORM_ORG_LOOKUP_TTL_MS.
  */
 @Injectable()
 export class PlatformAdminService {
-  private cached?: { orgId: string | null; at: number };
+  private cached?: { orgId: string | null; expiresAt: number };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'changeControl'>,
-    private readonly prisma: PrismaService,
+    private readonly orgs: OrgsRepository,
+    private readonly clock: Clock,
   ) {}
 
   async isPlatformAdmin(user: AuthUser): Promise<boolean> {
     if (user.roleLevel !== 'L5' || !this.config.changeControl.platformAdminOrgSlug) return false;
     return user.orgId === (await this.platformOrgId());
+  }
+
+  /** Whether `orgId` is the platform operator's org (any role). */
+  async isPlatformOrg(orgId: string): Promise<boolean> {
+    if (!this.config.changeControl.platformAdminOrgSlug) return false;
+    return orgId === (await this.platformOrgId());
   }
 
   async assertPlatformAdmin(user: AuthUser, what: string): Promise<void> {
@@ -35,11 +45,11 @@ export class PlatformAdminService {
   }
 
   private async platformOrgId(): Promise<string | null> {
-    const now = Date.now();
-    if (this.cached && (this.cached.orgId !== null || now - this.cached.at < LOOKUP_TTL_MS)) return this.cached.orgId;
+    const now = this.clock.now().getTime();
+    if (this.cached && now < this.cached.expiresAt) return this.cached.orgId;
     const slug = this.config.changeControl.platformAdminOrgSlug;
-    const org = slug ? await this.prisma.client.org.findUnique({ where: { slug }, select: { id: true } }) : null;
-    this.cached = { orgId: org?.id ?? null, at: now };
-    return this.cached.orgId;
+    const orgId = slug ? await this.orgs.findOrgIdBySlug(slug) : null;
+    this.cached = { orgId, expiresAt: now + PLATFORM_ORG_LOOKUP_TTL_MS };
+    return orgId;
   }
 }

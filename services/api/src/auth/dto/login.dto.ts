@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional.decorator';
 import { PLATFORMS, type Platform } from '../auth.types';
 
 export class LoginDto {
@@ -10,7 +11,7 @@ export class LoginDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ example: 'ChefCloud-demo-2025', minLength: 1, maxLength: 200 })
+  @ApiProperty({ example: 'your-password', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -22,7 +23,7 @@ export class LoginDto {
     description:
       'POS_DESKTOP and KDS_SCREEN sessions last JWT_DEVICE_TTL_SECONDS (12 h); others JWT_TTL_SECONDS (8 h).',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(PLATFORMS)
   platform?: Platform;
 }

@@ -4,62 +4,204 @@ import bcrypt from 'bcrypt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 
-/** Runs at most `limit` tasks at once; the rest wait their turn in order. */
-export class Semaphore {
+/** Thrown when a hashing task is shed: the queue is full, or it would wait past its deadline. */
+export class HashingBusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('password hashing is saturated');
+    this.name = 'HashingBusyError';
+  }
+}
+
+/** How many recent stored-hash costs decide the dummy's cost (old costs fade out as users are rehashed). */
+export const COSTS_REMEMBERED = 256;
+
+interface Waiter {
+  start: () => void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Runs at most `limit` tasks at once; the rest wait in order, in a BOUNDED queue. A task that
+ * would wait longer than `maxWaitMs` (estimated from the recent task durations) or find
+ * `maxWaiting` tasks ahead is refused at once (HashingBusyError); one that still waits past
+ * `maxWaitMs` is refused then. Under a spray the excess gets an answer immediately instead of
+ * queueing behind thousands of hashes.
+ */
+export class BoundedSemaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Callers admitted (see `admit`) and not finished: each will run one task. */
+  private admitted = 0;
+  private readonly waiting: Waiter[] = [];
+  /** Moving average of a task's duration (ms), for the wait estimate. */
+  private averageTaskMs = 0;
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
+    private readonly maxWaitMs = Number.POSITIVE_INFINITY,
+  ) {}
 
-  /** Tasks waiting for a slot. */
   get queued(): number {
     return this.waiting.length;
   }
 
+  /**
+   * Admission control for a whole unit of work that will run ONE task here (a login: throttle,
+   * user lookup, then one comparison). Refused at once (HashingBusyError), before it does any
+   * of its work, when the callers already admitted would make it wait past `maxWaitMs` or
+   * exceed `limit + maxWaiting`: under a spray, the excess never even queues for a database
+   * connection.
+   */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    const ahead = Math.max(0, this.admitted + 1 - this.limit);
+    if (ahead > this.maxWaiting || (ahead / this.limit) * this.averageTaskMs > this.maxWaitMs) {
+      throw new HashingBusyError(this.retryAfterSeconds());
+    }
+    this.admitted++;
+    try {
+      return await work();
+    } finally {
+      this.admitted--;
+    }
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.limit) await this.wait();
     this.active++;
+    const started = performance.now();
     try {
       return await task();
     } finally {
+      const took = performance.now() - started;
+      this.averageTaskMs = this.averageTaskMs === 0 ? took : this.averageTaskMs * 0.8 + took * 0.2;
       this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) {
+        clearTimeout(next.timer);
+        next.start();
+      }
     }
   }
+
+  private wait(): Promise<void> {
+    const expectedWaitMs = ((this.waiting.length + 1) / this.limit) * this.averageTaskMs;
+    if (this.waiting.length >= this.maxWaiting || expectedWaitMs > this.maxWaitMs) {
+      return Promise.reject(new HashingBusyError(this.retryAfterSeconds()));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { start: resolve };
+      if (Number.isFinite(this.maxWaitMs)) {
+        waiter.timer = setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(waiter), 1);
+          reject(new HashingBusyError(this.retryAfterSeconds()));
+        }, this.maxWaitMs);
+      }
+      this.waiting.push(waiter);
+    });
+  }
+
+  private retryAfterSeconds(): number {
+    const queued = Math.max(this.waiting.length, this.admitted - this.limit);
+    return Math.max(1, Math.ceil(((queued / this.limit) * this.averageTaskMs) / 1000));
+  }
+}
+
+/** The cost factor of a bcrypt hash, or undefined when it is not one. */
+export function bcryptCost(hash: string): number | undefined {
+  try {
+    const rounds = bcrypt.getRounds(hash);
+    return Number.isInteger(rounds) && rounds >= 4 && rounds <= 31 ? rounds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Verification {
+  ok: boolean;
+  /** The stored hash has another cost than BCRYPT_COST: rehash it after a successful login. */
+  needsRehash: boolean;
 }
 
 /**
  * bcrypt behind one small class. bcrypt's async API hashes on libuv's thread pool, so logins
- * never block the event loop. `verifyOrDummy` compares against a dummy hash of the configured
- * cost when there is no user, so an unknown email costs as much time as a wrong password.
+ * never block the event loop.
+ *
+ * Timing parity: with no user, `verify` compares against a dummy hash of the cost the STORED
+ * hashes have (the most common cost seen, seeded from a sample of the users table), not of
+ * BCRYPT_COST: after BCRYPT_COST changes, stored hashes keep their old cost until their owners
+ * sign in again (then they are rehashed), and an unknown email must take as long as they do.
  *
  * At most one comparison per CPU core runs at a time (libuv's pool has 4 threads; on a 2-core
- * instance four hashing threads would make the event loop wait for a core behind them, and a
- * login storm would slow every other request). Throughput is the same: hashing is CPU-bound.
+ * instance four hashing threads would make the event loop wait for a core behind them), with a
+ * bounded queue in front (LOGIN_HASH_QUEUE_MAX, LOGIN_HASH_QUEUE_WAIT_MS): what would wait
+ * longer is refused at once with HashingBusyError (→ 503 + Retry-After).
  */
 @Injectable()
 export class PasswordHasher {
-  /** Computed once in the background at startup (on the thread pool), ready before the first login. */
-  private readonly dummyHash: Promise<string>;
-  private readonly slots = new Semaphore(Math.max(1, Math.min(4, os.availableParallelism())));
+  private readonly dummyHashes = new Map<number, Promise<string>>();
+  /** The costs of the last COSTS_REMEMBERED stored hashes seen (sample, then logins), oldest first. */
+  private readonly costsSeen: number[] = [];
+  private readonly slots: BoundedSemaphore;
+  private readonly cost: number;
 
-  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost'>, metrics: MetricsService) {
-    this.dummyHash = bcrypt.hash('chefcloud-dummy-password', config.bcryptCost);
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost' | 'loginHashing'>, metrics: MetricsService) {
+    this.cost = config.bcryptCost;
+    this.slots = new BoundedSemaphore(
+      Math.max(1, Math.min(4, os.availableParallelism())),
+      config.loginHashing.queueMax,
+      config.loginHashing.queueWaitMs,
+    );
+    // Computed once in the background at startup (on the thread pool), ready before the first login.
+    void this.dummyHash(this.cost);
     metrics.observeBcryptQueue(() => this.slots.queued);
   }
 
-  /** True when `password` matches `hash`; with no hash, burns one comparison and returns false. */
-  async verifyOrDummy(password: string, hash: string | null | undefined): Promise<boolean> {
-    if (!hash) {
-      const dummy = await this.dummyHash;
+  /** Record the costs of a sample of stored hashes (the dummy then takes the most common one). */
+  noteStoredCosts(costs: readonly number[]): void {
+    this.costsSeen.push(...costs);
+    if (this.costsSeen.length > COSTS_REMEMBERED) this.costsSeen.splice(0, this.costsSeen.length - COSTS_REMEMBERED);
+  }
+
+  /** The cost an unknown email is made to pay: the most common stored cost (BCRYPT_COST before any is known). */
+  get typicalStoredCost(): number {
+    const counts = new Map<number, number>();
+    for (const cost of this.costsSeen) counts.set(cost, (counts.get(cost) ?? 0) + 1);
+    let best = this.cost;
+    let bestCount = 0;
+    for (const [cost, count] of counts) if (count > bestCount) [best, bestCount] = [cost, count];
+    return best;
+  }
+
+  /** Whether `password` matches `hash`; with no hash, burns one comparison of the typical stored cost and fails. */
+  async verify(password: string, hash: string | null | undefined): Promise<Verification> {
+    const cost = hash ? bcryptCost(hash) : undefined;
+    if (!hash || cost === undefined) {
+      // A missing user, or a malformed stored hash: a failed login after the same work.
+      const dummy = await this.dummyHash(this.typicalStoredCost);
       await this.slots.run(() => bcrypt.compare(password, dummy));
-      return false;
+      return { ok: false, needsRehash: false };
     }
-    try {
-      return await this.slots.run(() => bcrypt.compare(password, hash));
-    } catch {
-      // A malformed stored hash is a failed login, not a 500.
-      return false;
+    this.noteStoredCosts([cost]);
+    const ok = await this.slots.run(() => bcrypt.compare(password, hash));
+    return { ok, needsRehash: ok && cost !== this.cost };
+  }
+
+  /** Run a login (which will `verify` once) only if hashing can take it in time; else HashingBusyError at once. */
+  admit<T>(login: () => Promise<T>): Promise<T> {
+    return this.slots.admit(login);
+  }
+
+  /** A new hash at BCRYPT_COST (through the same bounded slots). */
+  hash(password: string): Promise<string> {
+    return this.slots.run(() => bcrypt.hash(password, this.cost));
+  }
+
+  private dummyHash(cost: number): Promise<string> {
+    let dummy = this.dummyHashes.get(cost);
+    if (!dummy) {
+      dummy = bcrypt.hash('chefcloud-dummy-password', cost);
+      this.dummyHashes.set(cost, dummy);
     }
+    return dummy;
   }
 }

@@ -7,13 +7,39 @@ import type { ThrottleCount, ThrottleStore } from './throttle-store';
 
 export const THROTTLE_STORE = Symbol('THROTTLE_STORE');
 
+/** Who is trying to sign in: the account key (see accountKey / credentialKey) and the client address. */
+export interface LoginAttempt {
+  account: string;
+  ip: string;
+}
+
 /**
- * Login abuse protection, in every environment:
- *  - per client IP: every attempt counts (LOGIN_THROTTLE_IP_LIMIT per LOGIN_THROTTLE_IP_WINDOW_SECONDS);
- *  - per account: failed attempts count (LOGIN_THROTTLE_ACCOUNT_LIMIT per
- *    LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS), and a successful login clears them.
- * Accounts are keyed by a hash of the normalised email whether or not it exists, so a 429
- * reveals nothing about which emails are registered. Over a limit: 429 with Retry-After.
+ * An attempt that has been counted and may now check its credential. Hand it back with
+ * `succeeded`, `failed` or `notEvaluated` once the outcome is known.
+ */
+export interface LoginReservation {
+  readonly attempt: LoginAttempt;
+  /** The account's count including this attempt, and the window it was counted in. */
+  readonly account: ThrottleCount;
+  /** The address's failure count including this attempt. */
+  readonly ipFailures: ThrottleCount;
+}
+
+/**
+ * Login abuse protection, in every environment, for every kind of login (password, PIN, badge:
+ * each passes its own account key). RESERVE, THEN VERIFY: an attempt is counted before its
+ * credential is checked, in one atomic PostgreSQL statement, so however many attempts run at
+ * once, on however many instances and addresses, at most LOGIN_THROTTLE_ACCOUNT_LIMIT
+ * credentials are ever checked per account per window; the rest are 429 without a check.
+ *
+ *  - per account: attempts (LOGIN_THROTTLE_ACCOUNT_LIMIT per LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS);
+ *    a success clears the attempts counted up to and including its own;
+ *  - per client IP, failures (LOGIN_THROTTLE_IP_LIMIT per LOGIN_THROTTLE_IP_WINDOW_SECONDS): the
+ *    attempt is reserved as a failure and a success gives it back, so 25 staff signing in from
+ *    one restaurant network are never refused;
+ *  - per client IP, every attempt, against a much higher ceiling (LOGIN_THROTTLE_IP_ATTEMPT_LIMIT).
+ * Accounts are keyed by a hash, whether or not they exist, so a 429 reveals nothing about which
+ * emails are registered. Over a limit: 429 TOO_MANY_ATTEMPTS with Retry-After.
  * Rows whose window has passed are deleted by the retention job (src/retention).
  */
 @Injectable()
@@ -25,45 +51,77 @@ export class LoginThrottleService {
   ) {}
 
   /**
-   * Count this attempt against the IP and refuse (429) when the IP or the account is over its
-   * limit. Resolves to whether the account has failures on record (so a success knows whether
-   * there is anything to clear). One database round trip.
+   * Count the attempt (account, IP failures, IP attempts: one round trip) and refuse it with 429
+   * when any of them is over its limit. Only a reservation that resolves may check a credential.
    */
-  async beforeAttempt(ip: string, email: string): Promise<{ accountHasFailures: boolean }> {
-    const { ipLimit, ipWindowSeconds, accountLimit, accountWindowSeconds } = this.config.loginThrottle;
-    const [byIp, byAccount] = await this.store.hitAndPeek(
-      ipKey(ip),
-      ipWindowSeconds,
-      accountKey(email),
-      accountWindowSeconds,
-    );
-    if (byIp.hits > ipLimit) {
-      this.metrics.throttleHit('ip');
-      throw tooManyAttempts(byIp);
+  async reserve(attempt: LoginAttempt): Promise<LoginReservation> {
+    const { ipLimit, ipAttemptLimit, ipWindowSeconds, accountLimit, accountWindowSeconds } = this.config.loginThrottle;
+    const [account, ipFailures, ipAttempts] = await this.store.hitAll([
+      { key: attempt.account, windowSeconds: accountWindowSeconds },
+      { key: ipFailureKey(attempt.ip), windowSeconds: ipWindowSeconds },
+      { key: ipKey(attempt.ip), windowSeconds: ipWindowSeconds },
+    ]);
+    if (ipAttempts.hits > ipAttemptLimit) {
+      this.metrics.throttleHit('ip_attempts');
+      throw tooManyAttempts(ipAttempts);
     }
-    if (byAccount && byAccount.hits >= accountLimit) {
+    if (ipFailures.hits > ipLimit) {
+      this.metrics.throttleHit('ip_failures');
+      throw tooManyAttempts(ipFailures);
+    }
+    if (account.hits > accountLimit) {
       this.metrics.throttleHit('account');
-      throw tooManyAttempts(byAccount);
+      // Refused for the account's sake: not a failure of this address (an attacker locking an
+      // owner's account must not also lock out the restaurant network she signs in from).
+      await this.store.release([{ key: ipFailureKey(attempt.ip), startedAt: ipFailures.startedAt, by: 1 }]);
+      throw tooManyAttempts(account);
     }
-    return { accountHasFailures: byAccount !== null };
+    return { attempt, account, ipFailures };
   }
 
-  async recordFailure(email: string): Promise<void> {
-    await this.store.hit(accountKey(email), this.config.loginThrottle.accountWindowSeconds);
+  /** The credential was right: clear the account's attempts up to this one, give back the IP failure. */
+  async succeeded(reservation: LoginReservation): Promise<void> {
+    await this.store.release([
+      { key: reservation.attempt.account, startedAt: reservation.account.startedAt, by: reservation.account.hits },
+      { key: ipFailureKey(reservation.attempt.ip), startedAt: reservation.ipFailures.startedAt, by: 1 },
+    ]);
   }
 
-  /** A successful login clears the account's failures (no query when there were none). */
-  async recordSuccess(email: string, accountHasFailures = true): Promise<void> {
-    if (accountHasFailures) await this.store.reset(accountKey(email));
+  /** The credential was wrong: it is already counted (reserved), nothing more to record. */
+  failed(_reservation: LoginReservation): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** No credential was checked (the attempt was shed or failed before): give both reservations back. */
+  async notEvaluated(reservation: LoginReservation): Promise<void> {
+    await this.store.release([
+      { key: reservation.attempt.account, startedAt: reservation.account.startedAt, by: 1 },
+      { key: ipFailureKey(reservation.attempt.ip), startedAt: reservation.ipFailures.startedAt, by: 1 },
+    ]);
   }
 }
 
+/** Every attempt from an address (the high ceiling). */
 export function ipKey(ip: string): string {
   return `ip:${ip}`;
 }
 
+/** Failed attempts from an address. */
+export function ipFailureKey(ip: string): string {
+  return `ip-fail:${ip}`;
+}
+
+/** The throttle key of an email/password account: a hash of the normalised email. */
 export function accountKey(email: string): string {
-  return `account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+  return credentialKey('account', email.trim().toLowerCase());
+}
+
+/**
+ * The throttle key of any other credential (a PIN login per branch, a badge...): `kind` names the
+ * login variant, `identifier` what the attempt claims to be. Hashed, so no identifier is stored in clear.
+ */
+export function credentialKey(kind: string, identifier: string): string {
+  return `${kind}:${createHash('sha256').update(identifier).digest('hex')}`;
 }
 
 function tooManyAttempts(count: ThrottleCount, now = Date.now()): AppException {

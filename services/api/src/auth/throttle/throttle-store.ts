@@ -1,22 +1,34 @@
 /** A fixed-window counter: how many hits a key has had in its current window. */
 export interface ThrottleCount {
   hits: number;
-  /** When the current window ends (the key is reset then). */
+  /** When the current window started (identifies the window for a later release). */
+  startedAt: Date;
+  /** When the current window ends (the key restarts at its next hit then). */
   resetAt: Date;
+}
+
+/** One counter to bump: `key` in fixed windows of `windowSeconds`. */
+export interface ThrottleHit {
+  key: string;
+  windowSeconds: number;
+}
+
+/** Hits to take back from one key's window (that window only: a newer window is left alone). */
+export interface ThrottleRelease {
+  key: string;
+  startedAt: Date;
+  by: number;
 }
 
 /** Where login throttling counters live. */
 export interface ThrottleStore {
-  /** Count one hit for `key` and return the window's count (a past window restarts at 1). */
-  hit(key: string, windowSeconds: number): Promise<ThrottleCount>;
-  reset(key: string): Promise<void>;
-  /** hit(hitKey) and peek(peekKey) together (one round trip where the store allows). */
-  hitAndPeek(
-    hitKey: string,
-    hitWindowSeconds: number,
-    peekKey: string,
-    peekWindowSeconds: number,
-  ): Promise<[ThrottleCount, ThrottleCount | null]>;
+  /**
+   * Count one hit on every key, atomically (one statement where the store allows), and return
+   * each key's count in its current window, in the order given. A past window restarts at 1.
+   */
+  hitAll(hits: readonly ThrottleHit[]): Promise<ThrottleCount[]>;
+  /** Take hits back (never below 0), only from the windows named. */
+  release(releases: readonly ThrottleRelease[]): Promise<void>;
 }
 
 /** Per-process counters; used when the shared table is not available (and in unit tests). */
@@ -25,35 +37,30 @@ export class MemoryThrottleStore implements ThrottleStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  hit(key: string, windowSeconds: number): Promise<ThrottleCount> {
+  hitAll(hits: readonly ThrottleHit[]): Promise<ThrottleCount[]> {
+    return Promise.resolve(hits.map((h) => this.hitOne(h.key, h.windowSeconds)));
+  }
+
+  release(releases: readonly ThrottleRelease[]): Promise<void> {
+    for (const r of releases) {
+      const current = this.windows.get(r.key);
+      if (current && current.startedAt === r.startedAt.getTime()) current.hits = Math.max(0, current.hits - r.by);
+    }
+    return Promise.resolve();
+  }
+
+  private hitOne(key: string, windowSeconds: number): ThrottleCount {
     const now = this.now();
     const current = this.windows.get(key);
     const open = current && current.startedAt + windowSeconds * 1000 > now ? current : undefined;
     const next = open ? { hits: open.hits + 1, startedAt: open.startedAt } : { hits: 1, startedAt: now };
     this.windows.set(key, next);
     if (this.windows.size > 100_000) this.prune(windowSeconds);
-    return Promise.resolve({ hits: next.hits, resetAt: new Date(next.startedAt + windowSeconds * 1000) });
-  }
-
-  /** The current window's count without counting, or null when the key has no open window. */
-  peek(key: string, windowSeconds: number): Promise<ThrottleCount | null> {
-    const current = this.windows.get(key);
-    if (!current || current.startedAt + windowSeconds * 1000 <= this.now()) return Promise.resolve(null);
-    return Promise.resolve({ hits: current.hits, resetAt: new Date(current.startedAt + windowSeconds * 1000) });
-  }
-
-  reset(key: string): Promise<void> {
-    this.windows.delete(key);
-    return Promise.resolve();
-  }
-
-  async hitAndPeek(
-    hitKey: string,
-    hitWindowSeconds: number,
-    peekKey: string,
-    peekWindowSeconds: number,
-  ): Promise<[ThrottleCount, ThrottleCount | null]> {
-    return [await this.hit(hitKey, hitWindowSeconds), await this.peek(peekKey, peekWindowSeconds)];
+    return {
+      hits: next.hits,
+      startedAt: new Date(next.startedAt),
+      resetAt: new Date(next.startedAt + windowSeconds * 1000),
+    };
   }
 
   private prune(windowSeconds: number): void {

@@ -26,6 +26,10 @@ export const ERROR_CODES = {
     generic: true,
     description: 'A unique value is taken, or a related record is missing or in use',
   },
+  TOO_MANY_OPEN_WINDOWS: {
+    status: 409,
+    description: 'The org (or the platform) already has MAINTENANCE_MAX_OPEN_WINDOWS windows scheduled or in force',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, generic: true, description: 'The body is larger than BODY_LIMIT' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -44,6 +48,10 @@ export const ERROR_CODES = {
   // 503: expected states, always with Retry-After
   SERVICE_UNAVAILABLE: { status: 503, generic: true, description: 'The service cannot answer now' },
   MAINTENANCE: { status: 503, description: 'Writes are paused by a maintenance window; Retry-After = its end' },
+  LOGIN_BUSY: {
+    status: 503,
+    description: 'Login shed: password checking is saturated (a spray); retry after Retry-After',
+  },
   DATABASE_UNAVAILABLE: { status: 503, description: 'The database is unreachable or did not answer in time' },
   SCHEMA_NOT_MIGRATED: {
     status: 503,

@@ -25,7 +25,23 @@ export class RequestBodyError extends Error {
    */
   static fromBodyParser(error: unknown): RequestBodyError | undefined {
     if (typeof error !== 'object' || error === null) return undefined;
-    const { type, status } = error as { type?: unknown; status?: unknown };
+    const { type, status, errno } = error as { type?: unknown; status?: unknown; errno?: unknown };
+    const zlibCode = (error as { code?: unknown }).code;
+    // A body whose Content-Encoding (gzip, deflate, br) does not inflate: zlib's error (Z_DATA_ERROR,
+    // Z_BUF_ERROR… for gzip/deflate, ERR__ERROR_FORMAT_PADDING_2… for brotli) with no `type`.
+    if (
+      type === undefined &&
+      typeof errno === 'number' &&
+      typeof zlibCode === 'string' &&
+      /^(Z_|ERR_)/.test(zlibCode)
+    ) {
+      return new RequestBodyError(
+        'BAD_REQUEST',
+        'encoding.invalid',
+        'The request body could not be decompressed (Content-Encoding)',
+        { cause: error },
+      );
+    }
     if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
     return new RequestBodyError(code, type, BODY_PARSER_MESSAGES[type] ?? 'Bad request', { cause: error });

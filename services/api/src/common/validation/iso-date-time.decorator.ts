@@ -17,9 +17,12 @@ export function IsoDateTime(field: string): PropertyDecorator {
       const date = new Date(value);
       // V8 rolls 2026-02-30 over to March 2; refuse impossible days instead.
       // Years outside 1970–9999 are typos, not schedules (and year 0 does not exist in PostgreSQL).
+      // Both the written year and the instant's UTC year: 9999-12-31T20:00:00-23:00 is year 10000.
       return Number.isNaN(date.getTime()) ||
         year < 1970 ||
         year > 9999 ||
+        date.getUTCFullYear() < 1970 ||
+        date.getUTCFullYear() > 9999 ||
         month < 1 ||
         month > 12 ||
         day < 1 ||

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -14,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull, OptionalNullable } from '../../common/validation/optional.decorator';
 import type { FeatureFlag, FlagAudit } from '@chefcloud/db';
 import { ROLE_LEVELS } from '../../auth/auth.types';
 
@@ -26,14 +26,14 @@ export class FlagScopesDto {
     example: ['L4', 'L5'],
     description: 'Only these role levels',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(5)
   @IsIn(ROLE_LEVELS, { each: true })
   roles?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Only users of these branches' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
@@ -47,7 +47,7 @@ class ReasonDto {
     example: 'Checkout errors spiking',
     description: 'Recorded in the audit trail',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(500)
   reason?: string;
@@ -62,13 +62,13 @@ export class CreateFeatureFlagDto extends ReasonDto {
   key!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(500)
   description?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   active?: boolean;
 
@@ -78,40 +78,40 @@ export class CreateFeatureFlagDto extends ReasonDto {
     default: 100,
     description: 'Share of eligible users (sticky per user)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   rolloutPct?: number;
 
-  @ApiPropertyOptional({ type: FlagScopesDto })
-  @IsOptional()
+  @ApiPropertyOptional({ type: FlagScopesDto, nullable: true, description: 'null: no targeting' })
+  @OptionalNullable()
   @ValidateNested()
   @Type(() => FlagScopesDto)
-  scopes?: FlagScopesDto;
+  scopes?: FlagScopesDto | null;
 
   @ApiPropertyOptional({ default: false, description: 'A flag for every org; platform admins only' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   global?: boolean;
 }
 
 export class UpdateFeatureFlagDto extends ReasonDto {
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(500)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   rolloutPct?: number;
 
   @ApiPropertyOptional({ type: FlagScopesDto, nullable: true, description: 'null removes targeting' })
-  @IsOptional()
+  @OptionalNullable()
   @ValidateNested()
   @Type(() => FlagScopesDto)
   scopes?: FlagScopesDto | null;
@@ -147,6 +147,11 @@ export class FlagAuditDto {
   @ApiProperty({ nullable: true }) before!: unknown;
   @ApiProperty({ nullable: true }) after!: unknown;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiPropertyOptional({
+    description:
+      'true on a global flag shown to an org other than the platform operator: userId and reason are withheld',
+  })
+  redacted?: boolean;
   @ApiProperty() createdAt!: Date;
 }
 

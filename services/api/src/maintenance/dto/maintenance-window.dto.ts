@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { OptionalNotNull, OptionalNullable } from '../../common/validation/optional.decorator';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import { PageQueryDto } from '../../common/pagination/pagination.dto';
 import { IsoDateTime } from '../../common/validation/iso-date-time.decorator';
@@ -13,14 +14,20 @@ export class CreateMaintenanceWindowDto {
   @IsoDateTime('endsAt')
   endsAt!: Date;
 
-  @ApiPropertyOptional({ example: 'Menu migration: changes are paused for 30 minutes', maxLength: 500 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: 'Menu migration: changes are paused for 30 minutes',
+    maxLength: 500,
+    nullable: true,
+    type: String,
+    description: 'null: no message',
+  })
+  @OptionalNullable()
   @IsString()
   @MaxLength(500)
-  message?: string;
+  message?: string | null;
 
   @ApiPropertyOptional({ default: true, description: 'Refuse POST/PUT/PATCH/DELETE while the window is in force' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   blockWrites?: boolean;
 
@@ -28,42 +35,42 @@ export class CreateMaintenanceWindowDto {
     default: false,
     description: 'A window for every org; platform admins only (PLATFORM_ADMIN_ORG_SLUG)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   global?: boolean;
 }
 
 export class UpdateMaintenanceWindowDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsoDateTime('startsAt')
   startsAt?: Date;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsoDateTime('endsAt')
   endsAt?: Date;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
-  @IsOptional()
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String, description: 'null clears the message' })
+  @OptionalNullable()
   @IsString()
   @MaxLength(500)
-  message?: string;
+  message?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   blockWrites?: boolean;
 }
 
 export class ListMaintenanceQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only windows still in force after this instant' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsoDateTime('from')
   from?: Date;
 
   @ApiPropertyOptional({ description: 'Only windows starting before this instant' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsoDateTime('to')
   to?: Date;
 }
