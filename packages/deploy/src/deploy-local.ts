@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 import { freePlanVariant, loadBlueprint, webService, type BlueprintService } from './render-blueprint';
 import { renderBuild } from './render-build';
 
@@ -55,17 +55,6 @@ export interface DeployLocalResult {
 }
 
 const RENDER_HEALTH_TIMEOUT_MS = 5_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Signal a child started with `detached: true` and everything it started (its process group). */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -45,17 +45,16 @@ async function network(what: string, internal = false): Promise<string> {
   return net;
 }
 
-async function startPostgres(what: string, net: string, publish: boolean): Promise<string> {
+/** `docker run -d` a labelled container on `net` (removed by the suite's cleanup); its name. */
+async function runContainer(what: string, net: string, args: string[]): Promise<string> {
   const container = name(what);
-  await dockerOk([
-    'run',
-    '-d',
-    '--name',
-    container,
-    '--label',
-    LABEL,
-    '--network',
-    net,
+  await dockerOk(['run', '-d', '--name', container, '--label', LABEL, '--network', net, ...args]);
+  created.containers.push(container);
+  return container;
+}
+
+async function startPostgres(what: string, net: string, publish: boolean): Promise<string> {
+  const container = await runContainer(what, net, [
     ...(publish ? ['-p', '127.0.0.1::5432'] : []),
     '-e',
     'POSTGRES_USER=chefcloud',
@@ -65,7 +64,6 @@ async function startPostgres(what: string, net: string, publish: boolean): Promi
     'POSTGRES_DB=chefcloud',
     POSTGRES_IMAGE,
   ]);
-  created.containers.push(container);
   await waitFor(`${container} to accept connections`, async () => {
     const r = await docker(['exec', container, 'pg_isready', '-h', '127.0.0.1', '-U', 'chefcloud', '-d', 'chefcloud']);
     return r.code === 0 ? true : undefined;
@@ -74,16 +72,7 @@ async function startPostgres(what: string, net: string, publish: boolean): Promi
 }
 
 async function startApi(what: string, net: string, databaseUrl: string): Promise<{ container: string; base: string }> {
-  const container = name(what);
-  await dockerOk([
-    'run',
-    '-d',
-    '--name',
-    container,
-    '--label',
-    LABEL,
-    '--network',
-    net,
+  const container = await runContainer(what, net, [
     '-p',
     '127.0.0.1::3000',
     '-e',
@@ -92,7 +81,6 @@ async function startApi(what: string, net: string, databaseUrl: string): Promise
     `JWT_SECRET=${jwtSecret}`,
     IMAGE,
   ]);
-  created.containers.push(container);
   const base = `http://127.0.0.1:${await publishedPort(container, 3000)}`;
   await waitFor(`${container} liveness`, async () =>
     (await http(`${base}/api/health/live`)).status === 200 ? true : undefined,
