@@ -18,7 +18,7 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 describe('GET /metrics (Prometheus)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ LOG_LEVEL: 'info', METRICS_FLAG_KEYS: 'beta-menu' });
+    t = await startTestApp({ LOG_LEVEL: 'info', METRICS_FLAG_KEYS: 'beta-menu', LOGIN_THROTTLE_ACCOUNT_LIMIT: '3' });
   });
   afterAll(() => t.close());
 
@@ -80,6 +80,19 @@ describe('GET /metrics (Prometheus)', () => {
     const delta = (series: string) => (value(after, series) ?? 0) - (value(before, series) ?? 0);
     expect(delta('chefcloud_login_attempts_total{method="password",outcome="success"}')).toBe(1);
     expect(delta('chefcloud_login_attempts_total{method="password",outcome="invalid"}')).toBe(2);
+  });
+
+  it('counts throttled logins, and which limit refused them', async () => {
+    const before = await scrape();
+    const guess = { email: 'guessed-account@nowhere.test', password: 'wrong-password' };
+    for (let i = 0; i < 3; i++) await t.http.post('/auth/login').send(guess).expect(401);
+    await t.http.post('/auth/login').send(guess).expect(429);
+    const after = await scrape();
+    const delta = (series: string) => (value(after, series) ?? 0) - (value(before, series) ?? 0);
+    expect(delta('chefcloud_login_attempts_total{method="password",outcome="invalid"}')).toBe(3);
+    expect(delta('chefcloud_login_attempts_total{method="password",outcome="throttled"}')).toBe(1);
+    expect(delta('chefcloud_login_throttle_hits_total{kind="account"}')).toBe(1);
+    expect(delta('chefcloud_login_throttle_hits_total{kind="ip_failures"}')).toBe(0);
   });
 
   it('reports readiness (schema current, nothing pending), the pool and the bcrypt queue', async () => {

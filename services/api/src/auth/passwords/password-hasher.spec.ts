@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { MetricsService } from '../../metrics/metrics.service';
 import bcrypt from 'bcrypt';
 import { BoundedSemaphore, bcryptCost, COSTS_REMEMBERED, HashingBusyError, PasswordHasher } from './password-hasher';
@@ -11,7 +12,13 @@ describe('PasswordHasher', () => {
     observeBcryptQueue: (source: () => number) => (queueDepth = source),
   } as unknown as MetricsService);
 
-  it('reports its queue depth to the metrics (0 when idle)', () => {
+  it('reports its queue depth to the metrics: 0 when idle, the comparisons waiting for a slot when busy', async () => {
+    expect(queueDepth()).toBe(0);
+    const hash = await bcrypt.hash('s3cret', 4);
+    const slots = Math.max(1, Math.min(4, os.availableParallelism()));
+    const checks = Array.from({ length: slots + 3 }, () => hasher.verify('s3cret', hash));
+    expect(queueDepth()).toBe(3);
+    await Promise.all(checks);
     expect(queueDepth()).toBe(0);
   });
 
