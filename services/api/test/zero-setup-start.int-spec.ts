@@ -18,6 +18,9 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** Every start of this file, so that afterAll can stop what a failed test left running. */
+const running: Started[] = [];
+
 function start(dataDir: string, port: number): Started {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -37,13 +40,23 @@ function start(dataDir: string, port: number): Started {
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const started = { child, output: () => output, exited };
+  running.push(started);
+  return started;
 }
 
+/**
+ * Live means: this child said it listens on `port` and the port answers 200. (The port alone
+ * could be another process's: a free port found earlier can be taken by anyone meanwhile.)
+ */
 async function waitForLive(port: number, started: Started, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (started.child.exitCode !== null) throw new Error(`start exited early:\n${started.output()}`);
+    if (!started.output().includes(`http://localhost:${port}`)) {
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/health/live`);
       if (res.status === 200) return;
@@ -58,7 +71,16 @@ async function waitForLive(port: number, started: Started, timeoutMs = 90_000): 
 describe('npm start (scripts/start.mjs) without DATABASE_URL', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-start-'));
   fs.chmodSync(dataDir, 0o755);
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A failed assertion leaves a start (and its PostgreSQL) running: stop it before removing its data.
+    for (const started of running) {
+      if (started.child.exitCode === null && started.child.signalCode === null) {
+        started.child.kill('SIGTERM');
+        await Promise.race([started.exited, new Promise((r) => setTimeout(r, 30_000))]);
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('starts embedded PostgreSQL, migrates, seeds, serves; stops cleanly; reuses the data on the next start', async () => {
     const apiPort = await freePort();
