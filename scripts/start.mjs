@@ -119,7 +119,7 @@ async function main() {
     }
   }
 
-  const port = env.PORT ?? '3000';
+  const port = env.PORT ?? '3001';
   env.PORT = port;
   const main = path.join(root, 'services/api/dist/main.js');
   if (watch) {

@@ -2,11 +2,21 @@
  * @chefcloud/db: the Prisma client, its factory, and helpers for database errors and migrations.
  */
 export { PrismaClient, Prisma } from './generated/prisma/client';
-export type { Org, Branch, User, Session, MaintenanceWindow, FeatureFlag, FlagAudit } from './generated/prisma/client';
-export { RoleLevel, FlagAction } from './generated/prisma/enums';
+export type {
+  Org,
+  Branch,
+  User,
+  Session,
+  MaintenanceWindow,
+  FeatureFlag,
+  FlagAudit,
+  EmployeeProfile,
+} from './generated/prisma/client';
+export { RoleLevel, FlagAction, JobRole } from './generated/prisma/enums';
 export { createPrismaClient, databasePoolStats, type PrismaClientOptions, type PoolStats } from './client';
 export {
   isMissingTableError,
+  isMissingColumnError,
   missingTableName,
   isDatabaseUnavailableError,
   prismaErrorCode,
@@ -18,7 +28,8 @@ export { lintMigrationFiles, SQUAWK_CONFIG, type LintResult, type LintViolation 
 export { contractMarker, DESTRUCTIVE_RULES, EXPAND_CONTRACT_DOC } from './migrations/contract-step';
 export { runPrisma, migrateDeploy, type PrismaRunResult } from './migrations/run-prisma';
 export { DB_PACKAGE_DIR, MIGRATIONS_DIR, PRISMA_SCHEMA_PATH, shippedMigrationsDir } from './paths';
-export { seedDemoData, DEMO_PASSWORD, type SeedResult } from './seed/demo-seed';
+export { seedDemoData, DEMO_PASSWORD, DEMO_POS_STAFF, type SeedResult } from './seed/demo-seed';
+export { badgeCode, hashBadge, DEVELOPMENT_BADGE_HASH_KEY } from './credentials/badge-hash';
 export {
   startEmbeddedDatabase,
   freePort,

@@ -4,7 +4,8 @@
 import bcrypt from 'bcrypt';
 import { createPrismaClient } from '../src/client';
 import { runPrisma } from '../src/migrations/run-prisma';
-import { DEMO_PASSWORD, seedDemoData } from '../src/seed/demo-seed';
+import { hashBadge } from '../src/credentials/badge-hash';
+import { DEMO_PASSWORD, DEMO_POS_STAFF, seedDemoData } from '../src/seed/demo-seed';
 import { createTestDatabase, npmRun, type TestDatabase } from '../src/testing';
 
 describe('demo seed (real PostgreSQL)', () => {
@@ -22,7 +23,11 @@ describe('demo seed (real PostgreSQL)', () => {
     const db = await fresh();
     const prisma = createPrismaClient({ url: db.url });
     try {
-      const result = await seedDemoData(prisma, { bcryptCost: 4, nodeEnv: 'development' });
+      const result = await seedDemoData(prisma, {
+        bcryptCost: 4,
+        nodeEnv: 'development',
+        badgeHashKey: 'development-key-for-test',
+      });
       expect(result).toMatchObject({
         seeded: true,
         users: [
@@ -33,13 +38,23 @@ describe('demo seed (real PostgreSQL)', () => {
         ],
       });
       const users = await prisma.user.findMany({ include: { org: true }, orderBy: { email: 'asc' } });
-      expect(users.map((u) => [u.email, u.roleLevel, u.org.slug, u.org.name])).toEqual([
-        ['manager@demo-bistro.test', 'L4', 'demo-bistro', 'Demo Bistro'],
-        ['owner@demo-bistro.test', 'L5', 'demo-bistro', 'Demo Bistro'],
-        ['owner@other-org.test', 'L5', 'other-org', 'Other Org'],
-        ['waiter@demo-bistro.test', 'L1', 'demo-bistro', 'Demo Bistro'],
+      expect(users.map((u) => [u.email, u.roleLevel, u.jobRole, u.org.slug, u.org.name])).toEqual([
+        ['manager@demo-bistro.test', 'L4', 'MANAGER', 'demo-bistro', 'Demo Bistro'],
+        ['owner@demo-bistro.test', 'L5', 'OWNER', 'demo-bistro', 'Demo Bistro'],
+        ['owner@other-org.test', 'L5', 'OWNER', 'other-org', 'Other Org'],
+        ['waiter@demo-bistro.test', 'L1', 'WAITER', 'demo-bistro', 'Demo Bistro'],
       ]);
       expect(bcrypt.getRounds(users[0].passwordHash)).toBe(4);
+      // The demo manager and waiter have a POS PIN (bcrypt) and a badge (keyed hash), never in clear.
+      const profiles = await prisma.employeeProfile.findMany({ include: { user: true } });
+      expect(profiles).toHaveLength(2);
+      for (const staff of Object.values(DEMO_POS_STAFF)) {
+        const profile = profiles.find((p) => p.user.email === staff.email);
+        expect(profile).toMatchObject({ employeeCode: staff.employeeCode, orgId: profile?.user.orgId });
+        await expect(bcrypt.compare(staff.pin, profile?.pinHash ?? '')).resolves.toBe(true);
+        expect(profile?.badgeHash).toBe(hashBadge('development-key-for-test', staff.badge));
+        expect(JSON.stringify(profile)).not.toContain(staff.badge.split(':')[1]);
+      }
       await expect(bcrypt.compare(DEMO_PASSWORD, users[0].passwordHash)).resolves.toBe(true);
       // Only when the database has no users: a second run changes nothing.
       await expect(seedDemoData(prisma, { bcryptCost: 4, nodeEnv: 'development' })).resolves.toMatchObject({

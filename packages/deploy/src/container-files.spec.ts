@@ -158,7 +158,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the API on loopback by default and does not trust X-Forwarded-For (clients connect directly)', () => {
-    expect(api.ports).toEqual(['${API_BIND:-127.0.0.1}:${API_PORT:-3000}:3000']);
+    expect(api.ports).toEqual(['${API_BIND:-127.0.0.1}:${API_PORT:-3001}:3001']);
     expect(api.environment?.TRUST_PROXY).toBe('false');
   });
 });

@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { applyConnectionTimeouts } from './common/http/connection-timeouts';
 import { noStore } from './common/http/no-store.middleware';
 import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
+import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -48,6 +49,28 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   );
   // Security headers next, so every answer has them — the 400/413/415 of the body guards too.
   app.use(helmet());
+  // CORS before the body guards, so a browser can read their 400/413/415 answers too.
+  app.enableCors({
+    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    // What the original ChefCloud web and desktop clients send, plus our own headers.
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Accept',
+      'X-Requested-With',
+      'X-Idempotency-Key',
+      'Idempotency-Key',
+      'X-Client-Platform',
+      'X-Org-Id',
+      'X-Request-Id',
+      'X-Maintenance-Bypass',
+      'X-Bypass-Maintenance',
+    ],
+    // Readable by browser code: list paging, the request id of an error, and when to retry.
+    exposedHeaders: [...PAGINATION_HEADERS, 'X-Request-Id', 'Retry-After'],
+  });
   // Token responses must never be stored by a browser or a proxy (RFC 6749 §5.1): every /auth
   // answer (each login variant, its errors too) says so.
   app.use('/auth', noStore);
@@ -59,7 +82,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(typeBodyParserErrors);
   app.use(rejectHostileJson);
-  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true });
   // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
   if (config.apiDocsEnabled) setupOpenApi(app);
   applyConnectionTimeouts(app.getHttpServer() as Server, config.http);

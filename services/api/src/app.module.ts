@@ -1,11 +1,13 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { BranchesModule } from './branches/branches.module';
 import { JwtAuthGuard } from './auth/jwt/jwt-auth.guard';
 import { RolesGuard } from './auth/roles/roles.guard';
 import { ClockModule } from './common/clock/clock.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation-pipe';
+import { CompatModule } from './compat/compat.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -17,6 +19,7 @@ import { TracingModule } from './tracing/tracing.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WriteBlockGuard } from './maintenance/write-block.guard';
 import { PlatformModule } from './platform/platform.module';
+import { MeModule } from './me/me.module';
 import { RetentionModule } from './retention/retention.module';
 
 /**
@@ -63,6 +66,9 @@ export class AppModule {
         FeatureFlagsModule,
         HealthModule,
         RetentionModule,
+        MeModule,
+        BranchesModule,
+        CompatModule,
         ...(options.extraModules ?? []),
       ],
       providers: GLOBAL_ENHANCERS,

@@ -44,6 +44,7 @@ describe('auth (real PostgreSQL)', () => {
           firstName: 'Olivia',
           lastName: 'Owner',
           roleLevel: 'L5',
+          jobRole: 'OWNER',
           orgId: expect.any(String),
           branchId: expect.any(String),
         },

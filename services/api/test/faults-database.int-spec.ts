@@ -130,7 +130,7 @@ describe('fault: the database stops and restarts under a running API', () => {
       .post('/ops/flags/fault-flag/kill')
       .set('Authorization', `Bearer ${token}`)
       .send({ reason: 'after recovery' })
-      .expect(200);
+      .expect(201);
 
     const fiveHundreds = statuses.filter((s) => s === 500).length;
     recordFigures('fault-database-down', {

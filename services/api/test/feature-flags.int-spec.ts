@@ -36,17 +36,13 @@ describe('feature flags (real PostgreSQL)', () => {
 
   const audits = async (key: string, token = owner) => {
     const res = await t.http.get(`/ops/flags/${key}/audit`).set(auth(token)).expect(200);
-    return (
-      res.body as {
-        items: {
-          action: string;
-          userId: string;
-          before: Record<string, unknown> | null;
-          after: Record<string, unknown>;
-          reason: string | null;
-        }[];
-      }
-    ).items;
+    return res.body as {
+      action: string;
+      userId: string;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown>;
+      reason: string | null;
+    }[];
   };
   const evaluate = async (key: string, token: string) =>
     (await t.http.get(`/ops/flags/${key}/evaluate`).set(auth(token)).expect(200)).body as Record<string, unknown>;
@@ -65,11 +61,10 @@ describe('feature flags (real PostgreSQL)', () => {
       createdById: ids.owner,
       updatedById: ids.owner,
     });
-    await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'new-checkout' }).expect(409);
 
     await t.http.get('/ops/flags/new-checkout').set(auth(manager)).expect(200);
     const list = await t.http.get('/ops/flags').set(auth(manager)).expect(200);
-    expect((list.body as { flags: { key: string }[] }).flags.map((f) => f.key)).toContain('new-checkout');
+    expect((list.body as { key: string }[]).map((f) => f.key)).toContain('new-checkout');
 
     const updated = await t.http
       .patch('/ops/flags/new-checkout')
@@ -87,8 +82,12 @@ describe('feature flags (real PostgreSQL)', () => {
       .post('/ops/flags/new-checkout/kill')
       .set(auth(owner))
       .send({ reason: 'checkout errors' })
-      .expect(200);
-    expect(killed.body).toMatchObject({ active: false, rolloutPct: 0 });
+      .expect(201);
+    expect(killed.body).toMatchObject({
+      message: 'Feature flag new-checkout has been killed',
+      active: false,
+      rolloutPct: 0,
+    });
 
     const trail = await audits('new-checkout', manager);
     expect(trail.map((a) => [a.action, a.userId, a.reason])).toEqual([
@@ -104,12 +103,43 @@ describe('feature flags (real PostgreSQL)', () => {
     expect(trail[3].before).toBeNull();
 
     const page = await t.http.get('/ops/flags/new-checkout/audit?page=2&pageSize=3').set(auth(owner)).expect(200);
-    expect(page.body).toMatchObject({ page: 2, pageSize: 3, total: 4, items: [{ action: 'CREATE' }] });
+    expect(page.body).toMatchObject([{ action: 'CREATE' }]);
+    expect(page.headers['x-total-count']).toBe('4');
+  });
+
+  it('POST on an existing key changes only the fields given (200, audited UPDATE); another org still gets its own flag', async () => {
+    await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'staged', description: 'Staged', active: true, rolloutPct: 10, scopes: { roles: ['L1'] } })
+      .expect(201);
+    const again = await t.http
+      .post('/ops/flags')
+      .set(auth(owner))
+      .send({ key: 'staged', rolloutPct: 50, reason: 'stage 2' })
+      .expect(200);
+    expect(again.body).toMatchObject({
+      key: 'staged',
+      description: 'Staged',
+      active: true,
+      rolloutPct: 50,
+      scopes: { roles: ['L1'] },
+    });
+    const trail = await audits('staged');
+    expect(trail.map((a) => [a.action, a.reason])).toEqual([
+      ['UPDATE', 'stage 2'],
+      ['CREATE', null],
+    ]);
+    expect(trail[0].before).toMatchObject({ rolloutPct: 10 });
+    expect(trail[0].after).toMatchObject({ rolloutPct: 50, active: true });
+    await t.http.post('/ops/flags').set(auth(otherOwner)).send({ key: 'staged' }).expect(201);
+    expect(await t.prisma.featureFlag.count({ where: { key: 'staged' } })).toBe(2);
   });
 
   it('validates flag input', async () => {
     const bad: [Record<string, unknown>, string][] = [
       [{ key: 'Bad Key!' }, 'key'],
+      [{ key: '-leading-dash' }, 'key'],
       [{ key: 'ok-key', rolloutPct: 101 }, 'rolloutPct'],
       [{ key: 'ok-key', rolloutPct: 12.5 }, 'rolloutPct'],
       [{ key: 'ok-key', scopes: { roles: ['L9'] } }, 'scopes.roles'],
@@ -156,7 +186,8 @@ describe('feature flags (real PostgreSQL)', () => {
     expect(await evaluate('isolated', otherOwner)).toMatchObject({ enabled: false, reason: 'DISABLED' });
     expect(await evaluate('isolated', owner)).toMatchObject({ enabled: true });
     const otherList = await t.http.get('/ops/flags/isolated/audit').set(auth(otherOwner)).expect(200);
-    expect((otherList.body as { total: number }).total).toBe(1);
+    expect(otherList.body).toHaveLength(1);
+    expect(otherList.headers['x-total-count']).toBe('1');
   });
 
   it('lets platform admins manage global flags that every org sees, and orgs override them', async () => {
@@ -167,7 +198,7 @@ describe('feature flags (real PostgreSQL)', () => {
       .send({ key: 'global-banner', global: true, active: true })
       .expect(201);
     expect(created.body).toMatchObject({ global: true, orgId: null });
-    await t.http.post('/ops/flags').set(auth(platformAdmin)).send({ key: 'global-banner', global: true }).expect(409);
+    await t.http.post('/ops/flags').set(auth(platformAdmin)).send({ key: 'global-banner', global: true }).expect(200);
     expect(await evaluate('global-banner', waiter)).toMatchObject({ enabled: true, reason: 'TARGETING_MATCH' });
     expect(await evaluate('global-banner', otherOwner)).toMatchObject({ enabled: true });
     await t.http.patch('/ops/flags/global-banner/toggle').set(auth(owner)).send({}).expect(403);
@@ -178,10 +209,10 @@ describe('feature flags (real PostgreSQL)', () => {
       .post('/ops/flags/global-banner/kill')
       .set(auth(platformAdmin))
       .send({ reason: 'incident' })
-      .expect(200);
+      .expect(201);
     expect(await evaluate('global-banner', waiter)).toMatchObject({ enabled: false, reason: 'DISABLED' });
     const trail = await audits('global-banner', owner);
-    expect(trail.map((a) => a.action)).toEqual(['KILL', 'CREATE']);
+    expect(trail.map((a) => a.action)).toEqual(['KILL', 'UPDATE', 'CREATE']);
   });
 
   it("shows another org a global flag's audit trail without the platform admin's user id or the reason", async () => {
@@ -199,17 +230,21 @@ describe('feature flags (real PostgreSQL)', () => {
       const res = await t.http.get('/ops/flags/global-audit/audit').set(auth(viewer)).expect(200);
       const text = JSON.stringify(res.body);
       expect(text).not.toContain('internal:');
-      const items = (res.body as { items: Record<string, unknown>[] }).items;
-      expect(items.map((a) => [a.action, a.userId, a.reason, a.redacted])).toEqual([
-        ['TOGGLE', null, null, true],
-        ['CREATE', null, null, true],
+      const items = res.body as Record<string, unknown>[];
+      expect(items.map((a) => [a.action, a.userId, a.user, a.reason, a.redacted])).toEqual([
+        ['TOGGLE', null, null, null, true],
+        ['CREATE', null, null, null, true],
       ]);
       const flag = await t.http.get('/ops/flags/global-audit').set(auth(viewer)).expect(200);
       expect(flag.body).toMatchObject({ createdById: null, updatedById: null });
     }
     const adminView = await t.http.get('/ops/flags/global-audit/audit').set(auth(platformAdmin)).expect(200);
-    const adminItems = (adminView.body as { items: Record<string, unknown>[] }).items;
-    expect(adminItems[0]).toMatchObject({ userId: expect.any(String), reason: 'internal: ticket OPS-42' });
+    const adminItems = adminView.body as Record<string, unknown>[];
+    expect(adminItems[0]).toMatchObject({
+      userId: expect.any(String),
+      user: { email: expect.any(String) },
+      reason: 'internal: ticket OPS-42',
+    });
     expect(adminItems[0].redacted).toBeUndefined();
     // An org's own flags keep their full trail.
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'own-audit', reason: 'ours' }).expect(201);
@@ -349,7 +384,7 @@ describe('feature flags (real PostgreSQL)', () => {
     await t.http.get('/probe/beta').set(auth(waiter)).expect(404);
     await t.http.post('/ops/flags').set(auth(owner)).send({ key: 'beta-menu', active: true }).expect(201);
     await t.http.get('/probe/beta').set(auth(waiter)).expect(200);
-    await t.http.post('/ops/flags/beta-menu/kill').set(auth(owner)).send({}).expect(200);
+    await t.http.post('/ops/flags/beta-menu/kill').set(auth(owner)).send({}).expect(201);
     const res = await t.http.get('/probe/beta').set(auth(waiter)).expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
   });

@@ -27,6 +27,9 @@ describe('GET /api/health: readiness gated on the schema (real PostgreSQL)', () 
         schema: { state: 'current', applied: shipped.length, latest: last, pending: [] },
         version: '0.1.0',
         uptimeSeconds: expect.any(Number),
+        timestamp: expect.any(String),
+        uptime: expect.any(Number),
+        services: { database: 'ok' },
       });
       expect(res.headers['cache-control']).toBe('no-store');
     } finally {

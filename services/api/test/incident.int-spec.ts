@@ -50,7 +50,7 @@ describe('incident replay: the change_control migration never ran', () => {
   it('the change-control endpoints degrade instead of failing: banner empty, evaluation off, writes 503 naming the migration', async () => {
     const owner = await t.login(DEMO.owner);
     const banner = await t.http.get('/ops/maintenance/active').set('Authorization', `Bearer ${owner}`).expect(200);
-    expect(banner.body).toEqual({ windows: [] });
+    expect(banner.body).toEqual([]);
     const evaluation = await t.http
       .get('/ops/flags/anything/evaluate')
       .set('Authorization', `Bearer ${owner}`)

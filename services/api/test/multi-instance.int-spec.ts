@@ -113,7 +113,7 @@ describe('two API instances on one database', () => {
       (r) => r.body?.enabled === true,
     );
     const killedAt = Date.now();
-    expect((await call(a, 'POST', '/ops/flags/multi-kill/kill', ownerA, { reason: 'incident' })).status).toBe(200);
+    expect((await call(a, 'POST', '/ops/flags/multi-kill/kill', ownerA, { reason: 'incident' })).status).toBe(201);
     const off = await until(
       () => call(b, 'GET', '/ops/flags/multi-kill/evaluate', waiterB),
       (r) => r.body?.enabled === false,

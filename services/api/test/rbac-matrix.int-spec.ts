@@ -27,6 +27,7 @@ const ROUTES: Route[] = [
     }),
   },
   { method: 'get', path: '/ops/maintenance/active', minimum: 'L1' },
+  { method: 'get', path: '/ops/maintenance', minimum: 'L4' },
   { method: 'get', path: '/ops/maintenance/list', minimum: 'L4' },
   { method: 'patch', path: '/ops/maintenance/{id}', minimum: 'L5', body: () => ({ message: 'changed' }) },
   { method: 'post', path: '/ops/maintenance/{id}/end', minimum: 'L5' },
@@ -39,6 +40,9 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/ops/flags/{key}/audit', minimum: 'L4' },
   { method: 'get', path: '/ops/flags/{key}/evaluate', minimum: 'L1' },
 ];
+
+/** The original ChefCloud's probes under /ops (compat module): public, like every health probe. */
+const PUBLIC_OPS_PROBES = ['/ops/health', '/ops/ready'];
 
 describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', () => {
   let t: TestApp;
@@ -97,7 +101,7 @@ describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', 
     // scheme), not a user's role; test/metrics.int-spec.ts covers its access rules.
     const scrape = (op: { security?: Record<string, unknown>[] }) => op.security?.some((s) => 'metrics' in s) ?? false;
     const documented = Object.entries(doc.paths)
-      .filter(([path]) => path.startsWith('/ops'))
+      .filter(([path]) => path.startsWith('/ops') && !PUBLIC_OPS_PROBES.includes(path))
       .flatMap(([path, methods]) =>
         Object.entries(methods)
           .filter(([, op]) => !scrape(op))
@@ -131,6 +135,10 @@ describe('RBAC matrix: every /ops route × every role level (real PostgreSQL)', 
       });
     }
   }
+
+  it('the original probes /ops/health and /ops/ready are the only public /ops routes (GET, no token)', async () => {
+    for (const path of PUBLIC_OPS_PROBES) await t.http.get(path).expect(200);
+  });
 
   it('without a token every /ops route is 401', async () => {
     for (const route of ROUTES) {

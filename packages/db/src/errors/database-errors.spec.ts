@@ -1,4 +1,10 @@
-import { isDatabaseUnavailableError, isMissingTableError, missingTableName, prismaErrorCode } from './database-errors';
+import {
+  isDatabaseUnavailableError,
+  isMissingColumnError,
+  isMissingTableError,
+  missingTableName,
+  prismaErrorCode,
+} from './database-errors';
 
 /** Shapes as they reach application code (see the module comment). */
 function prismaKnownError(code: string, message: string, meta?: Record<string, unknown>) {
@@ -97,5 +103,23 @@ describe('prismaErrorCode', () => {
     expect(prismaErrorCode(prismaKnownError('P2025', 'not found'))).toBe('P2025');
     expect(prismaErrorCode(new Error('x', { cause: prismaKnownError('P2002', 'dup') }))).toBe('P2002');
     expect(prismaErrorCode(Object.assign(new Error('x'), { code: '42P01' }))).toBeUndefined();
+  });
+});
+
+describe('isMissingColumnError', () => {
+  it('recognises P2022, SQLSTATE 42703 and the message, optionally for one column', () => {
+    const prisma = Object.assign(new Error('The column `users.job_role` does not exist in the current database.'), {
+      code: 'P2022',
+      meta: { column: 'users.job_role' },
+    });
+    expect(isMissingColumnError(prisma)).toBe(true);
+    expect(isMissingColumnError(prisma, 'job_role')).toBe(true);
+    expect(isMissingColumnError(prisma, 'other')).toBe(false);
+    const adapter = { message: 'x', cause: { kind: 'ColumnNotFound', column: 'job_role' } };
+    expect(isMissingColumnError(adapter, 'job_role')).toBe(true);
+    const pg = { code: '42703', message: 'column "job_role" does not exist' };
+    expect(isMissingColumnError(pg, 'job_role')).toBe(true);
+    expect(isMissingColumnError(new Error('relation "x" does not exist'))).toBe(false);
+    expect(isMissingColumnError(null)).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ type ErrorLike = {
   kind?: unknown;
   originalCode?: unknown;
   name?: unknown;
+  column?: unknown;
 };
 
 function* errorChain(err: unknown): Generator<ErrorLike> {
@@ -143,4 +144,29 @@ export function prismaErrorCode(err: unknown): string | undefined {
     if (/^P\d{4}$/.test(code)) return code;
   }
   return undefined;
+}
+
+const MISSING_COLUMN = /column `?"?([\w.]+)`?"? does not exist/i;
+
+/**
+ * True when `err` says a column does not exist (Prisma P2022, PostgreSQL SQLSTATE 42703): the
+ * database is behind the release by a migration that added a column. With `column`, only when
+ * the error names that column (the table prefix ignored) or names none.
+ */
+export function isMissingColumnError(err: unknown, column?: string): boolean {
+  for (const e of errorChain(err)) {
+    const code = text(e.code) || text(e.originalCode);
+    const message = text(e.message);
+    const m = MISSING_COLUMN.exec(message);
+    if (code === 'P2022' || code === '42703' || e.kind === 'ColumnNotFound' || m) {
+      if (!column) return true;
+      const meta = (e.meta && typeof e.meta === 'object' ? e.meta : {}) as Record<string, unknown>;
+      const named =
+        (typeof meta.column === 'string' ? meta.column : undefined) ??
+        (typeof e.column === 'string' ? e.column : undefined) ??
+        m?.[1];
+      return named === undefined || named.split('.').pop() === column;
+    }
+  }
+  return false;
 }

@@ -74,14 +74,14 @@ async function startPostgres(what: string, net: string, publish: boolean): Promi
 async function startApi(what: string, net: string, databaseUrl: string): Promise<{ container: string; base: string }> {
   const container = await runContainer(what, net, [
     '-p',
-    '127.0.0.1::3000',
+    '127.0.0.1::3001',
     '-e',
     `DATABASE_URL=${databaseUrl}`,
     '-e',
     `JWT_SECRET=${jwtSecret}`,
     IMAGE,
   ]);
-  const base = `http://127.0.0.1:${await publishedPort(container, 3000)}`;
+  const base = `http://127.0.0.1:${await publishedPort(container, 3001)}`;
   await waitFor(`${container} liveness`, async () =>
     (await http(`${base}/api/health/live`)).status === 200 ? true : undefined,
   );
@@ -275,7 +275,7 @@ describe('docker compose', () => {
       // Published: the API on 127.0.0.1 only; PostgreSQL not at all.
       expect(await inspect(pg, '{{json .HostConfig.PortBindings}}')).toMatch(/^(\{\}|null)$/);
       expect(JSON.parse(await inspect(api, '{{json .HostConfig.PortBindings}}'))).toEqual({
-        '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+        '3001/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
       });
 
       // The demo login (seeded by --profile demo). A client's own X-Forwarded-For is not its

@@ -20,6 +20,7 @@ const user: User = {
   firstName: 'Marco',
   lastName: 'Manager',
   roleLevel: 'L4',
+  jobRole: 'MANAGER',
   isActive: true,
   sessionVersion: 3,
   createdAt: NOW,
@@ -94,7 +95,7 @@ describe('AuthService.login', () => {
     expect(result).toMatchObject({
       token_type: 'Bearer',
       expires_in: 100,
-      user: { id: 'u1', roleLevel: 'L4', orgId: 'o1', branchId: 'b1' },
+      user: { id: 'u1', roleLevel: 'L4', jobRole: 'MANAGER', orgId: 'o1', branchId: 'b1' },
       session: { id: 's1' },
     });
     expect(result.user).not.toHaveProperty('passwordHash');

@@ -208,13 +208,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
-function toUserDto(user: User): AuthUserDto {
+export function toUserDto(user: User): AuthUserDto {
   return {
     id: user.id,
     email: user.email,
     firstName: user.firstName,
     lastName: user.lastName,
     roleLevel: user.roleLevel,
+    jobRole: user.jobRole,
     orgId: user.orgId,
     branchId: user.branchId,
   };

@@ -1,4 +1,4 @@
-import type { RoleLevel } from '@chefcloud/db';
+import type { JobRole, RoleLevel } from '@chefcloud/db';
 
 /** Where a session was opened; in-store devices (POS, KDS) get the longer device token lifetime. */
 export const PLATFORMS = ['WEB_BACKOFFICE', 'POS_DESKTOP', 'MOBILE_APP', 'KDS_SCREEN', 'OTHER'] as const;
@@ -6,6 +6,21 @@ export type Platform = (typeof PLATFORMS)[number];
 export const DEVICE_PLATFORMS: readonly Platform[] = ['POS_DESKTOP', 'KDS_SCREEN'];
 
 export const ROLE_LEVELS = ['L1', 'L2', 'L3', 'L4', 'L5'] as const satisfies readonly RoleLevel[];
+
+/** Job roles (the `JobRole` enum), in the order of the original ChefCloud. */
+export const JOB_ROLES = [
+  'OWNER',
+  'MANAGER',
+  'ACCOUNTANT',
+  'PROCUREMENT',
+  'STOCK_MANAGER',
+  'SUPERVISOR',
+  'CASHIER',
+  'CHEF',
+  'WAITER',
+  'BARTENDER',
+  'EVENT_MANAGER',
+] as const satisfies readonly JobRole[];
 
 /** Numeric rank of a role level (L1 = 1 … L5 = 5). */
 export function roleRank(level: RoleLevel): number {

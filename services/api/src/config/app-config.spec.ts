@@ -5,7 +5,7 @@ const base = { DATABASE_URL: 'postgresql://u:p@localhost:5432/db' };
 describe('loadConfig', () => {
   it('applies defaults', () => {
     const config = loadConfig(base, false);
-    expect(config.port).toBe(3000);
+    expect(config.port).toBe(3001);
     expect(config.nodeEnv).toBe('development');
     expect(config.http.bodyLimit).toBe('100kb');
     expect(config.log.pretty).toBe(false);
@@ -16,6 +16,28 @@ describe('loadConfig', () => {
       platformAdminOrgSlug: null,
       maxOpenWindows: 20,
     });
+  });
+
+  it("allows the original clients' dev origins by default outside production, none by default in production", () => {
+    expect(loadConfig(base, false).http.corsOrigins).toEqual(['http://localhost:3000', 'http://localhost:5173']);
+    const prod = { ...base, NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) };
+    expect(loadConfig(prod, false).http.corsOrigins).toEqual([]);
+    expect(loadConfig({ ...prod, CORS_ORIGINS: 'https://a.test, https://b.test' }, false).http.corsOrigins).toEqual([
+      'https://a.test',
+      'https://b.test',
+    ]);
+    expect(loadConfig({ ...base, CORS_ORIGINS: '' }, false).http.corsOrigins).toEqual([]);
+  });
+
+  it('keys badge hashes with BADGE_HASH_KEY, else the development key, else (production) a key derived from JWT_SECRET', () => {
+    expect(loadConfig({ ...base, BADGE_HASH_KEY: 'k'.repeat(20) }, false).badgeHashKey).toBe('k'.repeat(20));
+    expect(loadConfig(base, false).badgeHashKey).toBe('chefcloud-development-badge-hash-key');
+    const prod = (secret: string) =>
+      loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: secret }, false).badgeHashKey;
+    expect(prod('a'.repeat(40))).toBe(prod('a'.repeat(40)));
+    expect(prod('a'.repeat(40))).not.toBe(prod('b'.repeat(40)));
+    expect(prod('a'.repeat(40))).not.toContain('a'.repeat(40));
+    expect(() => loadConfig({ ...base, BADGE_HASH_KEY: 'short' }, false)).toThrow(/BADGE_HASH_KEY/);
   });
 
   it('reads an empty PLATFORM_ADMIN_ORG_SLUG (what Render stores for an empty sync: false value) as unset: nobody is a platform admin', () => {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { DEVELOPMENT_BADGE_HASH_KEY } from '@chefcloud/db';
 import { envSchema, type Env } from './env.schema';
 
 /** Validated, typed configuration of the API (built from the environment by loadConfig). */
@@ -42,7 +43,12 @@ export interface AppConfig {
   metrics: { enabled: boolean; token: string | null; flagKeys: string[] };
   /** The OTLP endpoint when tracing is on (src/tracing/tracing.ts starts it before the app). */
   tracing: { endpoint: string | null };
+  /** HMAC key of stored badge codes (see BADGE_HASH_KEY). */
+  badgeHashKey: string;
 }
+
+/** Browser origins allowed when CORS_ORIGINS is unset outside production: the original clients' dev servers. */
+export const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:3000', 'http://localhost:5173'];
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
+  const jwtSecret = e.JWT_SECRET ?? crypto.randomBytes(48).toString('base64');
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
@@ -91,9 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     // Outside production a missing secret is replaced by a random one per start (tokens then
     // do not survive a restart); the boot log warns about it.
     jwt: {
-      ...(e.JWT_SECRET
-        ? { secret: e.JWT_SECRET, secretGenerated: false }
-        : { secret: crypto.randomBytes(48).toString('base64'), secretGenerated: true }),
+      secret: jwtSecret,
+      secretGenerated: !e.JWT_SECRET,
       ttlSeconds: e.JWT_TTL_SECONDS,
       deviceTtlSeconds: e.JWT_DEVICE_TTL_SECONDS,
     },
@@ -109,9 +115,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
     http: {
       bodyLimit: e.BODY_LIMIT,
-      corsOrigins: e.CORS_ORIGINS.split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
+      corsOrigins:
+        e.CORS_ORIGINS === undefined
+          ? isProduction
+            ? []
+            : DEVELOPMENT_CORS_ORIGINS
+          : e.CORS_ORIGINS.split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
       trustProxy: e.TRUST_PROXY,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS ?? e.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000,
@@ -144,5 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
         .filter(Boolean),
     },
     tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null },
+    badgeHashKey:
+      e.BADGE_HASH_KEY ??
+      (isProduction
+        ? crypto.createHmac('sha256', jwtSecret).update('chefcloud badge hash key').digest('base64')
+        : DEVELOPMENT_BADGE_HASH_KEY),
   };
 }

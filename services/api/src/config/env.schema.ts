@@ -14,7 +14,15 @@ export const envSchema = z
       .enum(['development', 'test', 'production'])
       .default('development')
       .describe('`development`, `test` or `production`'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('port the API listens on'),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(3001)
+      .describe(
+        'port the API listens on; 3001 locally, where the original ChefCloud clients expect the API (Render sets `PORT`)',
+      ),
     HOST: z.string().min(1).default('0.0.0.0').describe('address the API listens on'),
     DATABASE_URL: z
       .string({ error: 'DATABASE_URL is required (a postgresql:// connection string)' })
@@ -64,7 +72,12 @@ export const envSchema = z
       .regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT looks like 100kb or 1mb')
       .default('100kb')
       .describe('largest accepted request body (413 above)'),
-    CORS_ORIGINS: z.string().default('').describe('comma-separated allowed origins (empty: CORS off)'),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .describe(
+        'Comma-separated allowed browser origins. Unset: http://localhost:3000 and http://localhost:5173 (the web and desktop dev servers) outside production, none in production',
+      ),
     TRUST_PROXY: z.string().default('1').describe('Express trust-proxy setting (Render has one proxy)'),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number()
@@ -230,6 +243,13 @@ export const envSchema = z
       .min(1)
       .optional()
       .describe('slug of the org whose L5 users manage global maintenance windows and feature flags'),
+    BADGE_HASH_KEY: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'Key of the HMAC under which POS badge codes are stored. Unset: a fixed development key outside production, derived from JWT_SECRET in production (changing it invalidates every enrolled badge)',
+      ),
     // Observability (README "Metrics, alerts and traces").
     METRICS_ENABLED: bool.default(true).describe('serve Prometheus metrics on GET /metrics and /ops/metrics'),
     METRICS_TOKEN: z

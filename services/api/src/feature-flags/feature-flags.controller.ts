@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,26 +12,29 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
 import { PageQueryDto } from '../common/pagination/pagination.dto';
+import { PAGINATION_HEADERS, sendPage } from '../common/pagination/pagination-headers';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 import {
   CreateFeatureFlagDto,
   EvaluationDto,
   FeatureFlagDto,
-  FeatureFlagListDto,
-  FlagAuditPageDto,
+  FlagAuditDto,
   FlagChangeDto,
+  KilledFlagDto,
   UpdateFeatureFlagDto,
   FLAG_KEY_PATTERN,
 } from './dto/feature-flag.dto';
 import { FeatureFlagsService } from './feature-flags.service';
 
 const FLAG_KEY = new IdParamPipe(FLAG_KEY_PATTERN, 'Feature flag');
+const pagingHeaders = Object.fromEntries(PAGINATION_HEADERS.map((h) => [h, { schema: { type: 'string' } }]));
 
 /** /ops/flags: reads L4+, writes L5; global flags need a platform admin. */
 @ApiTags('ops: feature flags')
@@ -51,20 +54,38 @@ export class FeatureFlagsController {
 
   @Post()
   @Roles('L5')
-  @ApiOperation({ summary: 'Create a flag for your org (global: true for platform admins); audited as CREATE' })
-  @ApiCreatedResponse({ type: FeatureFlagDto })
+  @ApiOperation({
+    summary:
+      'Create a flag for your org (global: true for platform admins), audited as CREATE (201); if the key exists, change only the fields given, audited as UPDATE (200)',
+  })
+  @ApiCreatedResponse({ type: FeatureFlagDto, description: 'Created' })
+  @ApiOkResponse({ type: FeatureFlagDto, description: 'The key existed: the fields given were changed' })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'The key exists in this org' })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
-    return this.flags.create(user, body);
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'Created concurrently by another request' })
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateFeatureFlagDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FeatureFlagDto> {
+    const { flag, created } = await this.flags.createOrUpdate(user, body);
+    res.status(created ? 201 : 200);
+    return flag;
   }
 
   @Get()
   @Roles('L4')
-  @ApiOperation({ summary: 'Your org’s flags and the global flags it does not override' })
-  @ApiOkResponse({ type: FeatureFlagListDto })
-  list(@CurrentUser() user: AuthUser): Promise<FeatureFlagListDto> {
-    return this.flags.list(user);
+  @ApiOperation({
+    summary:
+      'Your org’s flags and the global flags it does not override, by key, as a bare array (pageSize default 100; X-Total-Count, Link)',
+  })
+  @ApiOkResponse({ type: [FeatureFlagDto], headers: pagingHeaders })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: PageQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FeatureFlagDto[]> {
+    return sendPage(req, res, await this.flags.list(user, query));
   }
 
   @Get(':key')
@@ -104,34 +125,37 @@ export class FeatureFlagsController {
   }
 
   @Post(':key/kill')
-  @HttpCode(200)
   @Roles('L5')
   @AllowDuringMaintenance()
   @ApiOperation({
     summary:
       'Kill switch: active=false and rolloutPct=0 with a KILL audit, in one transaction; works during maintenance',
   })
-  @ApiOkResponse({ type: FeatureFlagDto })
+  @ApiCreatedResponse({ type: KilledFlagDto, description: '`message` and the killed flag' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
   kill(
     @CurrentUser() user: AuthUser,
     @Param('key', FLAG_KEY) key: string,
     @Body() body: FlagChangeDto,
-  ): Promise<FeatureFlagDto> {
+  ): Promise<KilledFlagDto> {
     return this.flags.kill(user, key, body.reason);
   }
 
   @Get(':key/audit')
   @Roles('L4')
-  @ApiOperation({ summary: 'The flag’s audit trail, newest first' })
-  @ApiOkResponse({ type: FlagAuditPageDto })
+  @ApiOperation({
+    summary: 'The flag’s audit trail with the acting user, newest first, as a bare array (X-Total-Count, Link)',
+  })
+  @ApiOkResponse({ type: [FlagAuditDto], headers: pagingHeaders })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
-  audit(
+  async audit(
     @CurrentUser() user: AuthUser,
     @Param('key', FLAG_KEY) key: string,
     @Query() query: PageQueryDto,
-  ): Promise<FlagAuditPageDto> {
-    return this.flags.audit(user, key, query);
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FlagAuditDto[]> {
+    return sendPage(req, res, await this.flags.audit(user, key, query));
   }
 
   @Get(':key/evaluate')

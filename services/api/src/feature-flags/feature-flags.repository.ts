@@ -4,6 +4,11 @@ import { PrismaService } from '../database/prisma.service';
 
 type Tx = Prisma.TransactionClient;
 
+/** An audit row with the acting user's name and email. */
+export type AuditWithUser = FlagAudit & {
+  user: { id: string; email: string; firstName: string; lastName: string } | null;
+};
+
 /** What an audit row records of a flag, before and after a change. */
 export function flagSnapshot(flag: FeatureFlag): Prisma.InputJsonObject {
   return {
@@ -53,6 +58,11 @@ export class FeatureFlagsRepository {
     return rows.find((f) => f.orgId === orgId) ?? rows.find((f) => f.orgId === null) ?? null;
   }
 
+  /** The flag `key` of exactly this org (null: the global one), if it exists. */
+  findExact(orgId: string | null, key: string): Promise<FeatureFlag | null> {
+    return this.prisma.client.featureFlag.findFirst({ where: { orgId, key } });
+  }
+
   /** The org's flags plus global flags it does not override, by key. */
   async listEffective(orgId: string): Promise<FeatureFlag[]> {
     const rows = await this.prisma.client.featureFlag.findMany({
@@ -96,10 +106,16 @@ export class FeatureFlagsRepository {
     key: string,
     skip: number,
     take: number,
-  ): Promise<{ items: FlagAudit[]; total: number }> {
+  ): Promise<{ items: AuditWithUser[]; total: number }> {
     const where: Prisma.FlagAuditWhereInput = { orgId, flagKey: key };
     const [items, total] = await Promise.all([
-      this.prisma.client.flagAudit.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),
+      this.prisma.client.flagAudit.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip,
+        take,
+        include: { user: { select: { id: true, email: true, firstName: true, lastName: true } } },
+      }),
       this.prisma.client.flagAudit.count({ where }),
     ]);
     return { items, total };

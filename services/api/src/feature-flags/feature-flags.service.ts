@@ -15,14 +15,18 @@ import {
   type FeatureFlagDto,
   type FlagAuditDto,
   type FlagScopesDto,
+  type KilledFlagDto,
   type UpdateFeatureFlagDto,
 } from './dto/feature-flag.dto';
 import { FeatureFlagsRepository } from './feature-flags.repository';
 import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
 
+/** Flags per page of GET /ops/flags unless `pageSize` says otherwise. */
+export const FLAG_PAGE_SIZE = 100;
+
 /** The platform operator's identity and words removed from an audit row (shown to other orgs). */
 function redactAudit(audit: FlagAuditDto): FlagAuditDto {
-  return { ...audit, userId: null, reason: null, redacted: true };
+  return { ...audit, userId: null, user: null, reason: null, redacted: true };
 }
 
 const scopesValue = (
@@ -56,8 +60,27 @@ export class FeatureFlagsService {
     this.ttlMs = config.changeControl.flagCacheTtlMs;
   }
 
-  async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
+  /**
+   * POST /ops/flags: create the flag, or — when the key already exists in the same scope (the
+   * caller's org, or global) — change only the fields the body gives, audited as UPDATE. Operators
+   * re-POST a key to stage a rollout (`{key, rolloutPct: 50}`); omitted fields keep their values.
+   */
+  async createOrUpdate(user: AuthUser, dto: CreateFeatureFlagDto): Promise<{ flag: FeatureFlagDto; created: boolean }> {
     if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global feature flags');
+    const existing = await this.flags.findExact(dto.global ? null : user.orgId, dto.key);
+    if (existing) {
+      const flag = await this.change(user, existing, 'UPDATE', dto.reason, {
+        description: dto.description,
+        active: dto.active,
+        rolloutPct: dto.rolloutPct,
+        scopes: scopesValue(dto.scopes),
+      });
+      return { flag, created: false };
+    }
+    return { flag: await this.create(user, dto), created: true };
+  }
+
+  private async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
     const flag = await this.flags.createWithAudit(
       {
         key: dto.key,
@@ -75,10 +98,13 @@ export class FeatureFlagsService {
     return toFlagDto(flag);
   }
 
-  async list(user: AuthUser): Promise<{ flags: FeatureFlagDto[] }> {
-    const flags = await this.flags.listEffective(user.orgId);
+  /** One page of the org's flags and the global flags it does not override, by key. */
+  async list(user: AuthUser, query: PageQueryDto): Promise<Page<FeatureFlagDto>> {
+    const { page, pageSize, skip } = pageOf(query, FLAG_PAGE_SIZE);
+    const all = await this.flags.listEffective(user.orgId);
     const platformOrg = await this.platform.isPlatformOrg(user.orgId);
-    return { flags: flags.map((f) => this.shown(f, platformOrg)) };
+    const items = all.slice(skip, skip + pageSize).map((f) => this.shown(f, platformOrg));
+    return { items, page, pageSize, total: all.length };
   }
 
   async get(user: AuthUser, key: string): Promise<FeatureFlagDto> {
@@ -106,16 +132,13 @@ export class FeatureFlagsService {
   }
 
   /** The kill switch: off for everyone (active=false, rolloutPct=0) and the KILL audit, in one transaction. */
-  async kill(user: AuthUser, key: string, reason?: string): Promise<FeatureFlagDto> {
+  async kill(user: AuthUser, key: string, reason?: string): Promise<KilledFlagDto> {
     const current = await this.changeable(user, key);
-    return this.change(user, current, 'KILL', reason, { active: false, rolloutPct: 0 });
+    const flag = await this.change(user, current, 'KILL', reason, { active: false, rolloutPct: 0 });
+    return { message: `Feature flag ${flag.key} has been killed`, ...flag };
   }
 
-  async audit(
-    user: AuthUser,
-    key: string,
-    query: PageQueryDto,
-  ): Promise<{ items: FlagAuditDto[] } & Omit<Page<unknown>, 'items'>> {
+  async audit(user: AuthUser, key: string, query: PageQueryDto): Promise<Page<FlagAuditDto>> {
     const flag = await this.visible(user, key);
     const { page, pageSize, skip } = pageOf(query);
     const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);

@@ -13,12 +13,34 @@ const readyExample = {
   schema: {
     state: 'current',
     applied: 5,
-    latest: '20261126092100_validate_maintenance_window_order_check',
+    latest: '20261126120000_original_clients',
     pending: [],
   },
   version: '0.1.0',
   uptimeSeconds: 42,
+  timestamp: '2026-11-26T09:00:00.000Z',
+  uptime: 42.137,
+  services: { database: 'ok' },
 };
+
+/** Readiness plus the fields the original ChefCloud's health page and deploy scripts read. */
+export type HealthReport = Readiness & {
+  /** When this answer was made (ISO 8601). */
+  timestamp: string;
+  /** Seconds since the process started, with fractions (the original's `uptime`). */
+  uptime: number;
+  services: { database: 'ok' | 'down' };
+};
+
+/** Add the original's `timestamp`, `uptime` and `services.database` beside our readiness fields. */
+export function withOriginalHealthFields(result: Readiness, now = new Date()): HealthReport {
+  return {
+    ...result,
+    timestamp: now.toISOString(),
+    uptime: process.uptime(),
+    services: { database: result.db === 'up' ? 'ok' : 'down' },
+  };
+}
 
 /** Health endpoints under /api/health (the API has no global prefix; auth and ops are at the root). */
 @ApiTags('health')
@@ -53,11 +75,11 @@ export class HealthController {
       },
     },
   })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const result = await this.readiness.check();
     res.status(result.status === 'ok' ? 200 : 503);
     res.setHeader('Cache-Control', 'no-store');
-    return result;
+    return withOriginalHealthFields(result);
   }
 
   /** Liveness: the process is up and serving HTTP. Never touches the database. */

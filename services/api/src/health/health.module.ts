@@ -8,5 +8,6 @@ import { ReadinessService } from './readiness.service';
   imports: [MetricsModule],
   controllers: [HealthController],
   providers: [MigrationHistoryRepository, ReadinessService],
+  exports: [ReadinessService],
 })
 export class HealthModule {}

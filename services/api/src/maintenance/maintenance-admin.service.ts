@@ -56,9 +56,10 @@ export class MaintenanceAdminService {
     return toWindowDto(created);
   }
 
-  async active(user: AuthUser): Promise<{ windows: MaintenanceWindowDto[] }> {
+  /** Windows in force now for the user's org and global ones, newest first. */
+  async active(user: AuthUser): Promise<MaintenanceWindowDto[]> {
     const windows = await this.maintenance.activeWindows(this.clock.now(), user.orgId);
-    return { windows: windows.map(toWindowDto) };
+    return windows.map(toWindowDto);
   }
 
   async list(user: AuthUser, query: ListMaintenanceQueryDto): Promise<Page<MaintenanceWindowDto>> {

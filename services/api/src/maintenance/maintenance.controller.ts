@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -11,14 +11,15 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
+import { PAGINATION_HEADERS, sendPage } from '../common/pagination/pagination-headers';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
 import {
-  ActiveWindowsDto,
   CreateMaintenanceWindowDto,
   ListMaintenanceQueryDto,
   MaintenancePageDto,
@@ -28,6 +29,8 @@ import {
 import { MaintenanceAdminService } from './maintenance-admin.service';
 
 const WINDOW_ID = new IdParamPipe(/^[A-Za-z0-9_-]{1,64}$/, 'Maintenance window');
+
+const pagingHeaders = Object.fromEntries(PAGINATION_HEADERS.map((h) => [h, { schema: { type: 'string' } }]));
 
 const schemaBehind = {
   type: ErrorEnvelopeDto,
@@ -61,19 +64,47 @@ export class MaintenanceController {
   @ApiOperation({
     summary: 'Windows in force now for your org (including global ones), for a banner; any signed-in user',
   })
-  @ApiOkResponse({ type: ActiveWindowsDto })
-  active(@CurrentUser() user: AuthUser): Promise<ActiveWindowsDto> {
+  @ApiOkResponse({ type: [MaintenanceWindowDto], description: 'A bare array, newest first' })
+  active(@CurrentUser() user: AuthUser): Promise<MaintenanceWindowDto[]> {
     return this.admin.active(user);
+  }
+
+  @Get()
+  @Roles('L4')
+  @ApiOperation({
+    summary:
+      'Your org’s and global windows, newest first, as a bare array (X-Total-Count, Link); ?from&to keep those overlapping [from, to)',
+  })
+  @ApiOkResponse({ type: [MaintenanceWindowDto], headers: pagingHeaders })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListMaintenanceQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MaintenanceWindowDto[]> {
+    return sendPage(req, res, await this.admin.list(user, query));
   }
 
   @Get('list')
   @Roles('L4')
-  @ApiOperation({ summary: 'Your org’s and global windows, newest first; ?from&to keep those overlapping [from, to)' })
-  @ApiOkResponse({ type: MaintenancePageDto })
+  @ApiOperation({
+    deprecated: true,
+    summary: 'The same list as GET /ops/maintenance, in an { items, page, pageSize, total } envelope',
+  })
+  @ApiOkResponse({ type: MaintenancePageDto, headers: pagingHeaders })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListMaintenanceQueryDto): Promise<MaintenancePageDto> {
-    return this.admin.list(user, query);
+  async listPage(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListMaintenanceQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MaintenancePageDto> {
+    const page = await this.admin.list(user, query);
+    sendPage(req, res, page);
+    return page;
   }
 
   @Patch(':id')

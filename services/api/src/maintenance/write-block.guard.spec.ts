@@ -150,8 +150,22 @@ describe('WriteBlockGuard', () => {
     );
   });
 
+  it('lets L5 bypass with the original ChefCloud header X-Bypass-Maintenance: true, logged the same way', async () => {
+    const { run, warn } = setup();
+    await expect(
+      run(context({ method: 'POST', user: user('L5'), headers: { 'x-bypass-maintenance': 'true' } })),
+    ).resolves.toBe('handled');
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'u1', windowId: 'w1' }),
+      'maintenance write block bypassed by an L5 user',
+    );
+  });
+
   it.each<[string, AuthUser | undefined, Record<string, string>]>([
     ['L4 with the header', user('L4'), { 'x-maintenance-bypass': '1' }],
+    ['L4 with the original header', user('L4'), { 'x-bypass-maintenance': 'true' }],
+    ['L5 with the original header set to 1', user('L5'), { 'x-bypass-maintenance': '1' }],
+    ['an anonymous caller with the original header', undefined, { 'x-bypass-maintenance': 'true' }],
     ['L5 without the header', user('L5'), {}],
     ['L5 with another value', user('L5'), { 'x-maintenance-bypass': 'yes' }],
     ['an anonymous caller with the header', undefined, { 'x-maintenance-bypass': '1' }],

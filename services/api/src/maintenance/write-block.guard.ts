@@ -11,6 +11,8 @@ import { MaintenanceService } from './maintenance.service';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const BYPASS_HEADER = 'x-maintenance-bypass';
+/** The original ChefCloud's bypass header (`X-Bypass-Maintenance: true`), accepted the same way. */
+export const ORIGINAL_BYPASS_HEADER = 'x-bypass-maintenance';
 
 interface WriteRequest {
   method: string;
@@ -23,7 +25,8 @@ interface WriteRequest {
  * The write block. A global guard registered after the authentication guards (GLOBAL_ENHANCERS
  * in app.module.ts; global guards run in registration order), so it sees the verified user:
  * its org decides which windows apply (anonymous callers: global windows only), and an L5 user
- * may bypass with `X-Maintenance-Bypass: 1` (logged). While a blocking window is in force,
+ * may bypass with `X-Maintenance-Bypass: 1` or the original ChefCloud's
+ * `X-Bypass-Maintenance: true` (logged). While a blocking window is in force,
  * POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until the window ends.
  * Routes marked @AllowDuringMaintenance() are never blocked. Each check is counted by outcome
  * (allowed, blocked, bypassed, fail_open) in chefcloud_maintenance_checks_total.
@@ -65,7 +68,8 @@ export class WriteBlockGuard implements CanActivate {
       this.metrics.maintenanceCheck(decision.failOpen ? 'fail_open' : 'allowed');
       return true;
     }
-    if (req.user?.roleLevel === 'L5' && req.headers[BYPASS_HEADER] === '1') {
+    const asksForBypass = req.headers[BYPASS_HEADER] === '1' || req.headers[ORIGINAL_BYPASS_HEADER] === 'true';
+    if (req.user?.roleLevel === 'L5' && asksForBypass) {
       this.metrics.maintenanceCheck('bypassed');
       this.logger.warn(
         {

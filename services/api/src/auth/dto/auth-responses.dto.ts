@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PLATFORMS, ROLE_LEVELS } from '../auth.types';
+import { JOB_ROLES, PLATFORMS, ROLE_LEVELS } from '../auth.types';
 
 export class AuthUserDto {
   @ApiProperty({ example: 'cmf0user000000000000000001' }) id!: string;
@@ -7,6 +7,13 @@ export class AuthUserDto {
   @ApiProperty({ example: 'Olivia' }) firstName!: string;
   @ApiProperty({ example: 'Owner' }) lastName!: string;
   @ApiProperty({ enum: ROLE_LEVELS, example: 'L5' }) roleLevel!: string;
+  @ApiProperty({
+    enum: JOB_ROLES,
+    nullable: true,
+    example: 'OWNER',
+    description: 'What the person does; the original web backoffice picks the workspace from it',
+  })
+  jobRole!: string | null;
   @ApiProperty({ example: 'cmf0org0000000000000000001' }) orgId!: string;
   @ApiProperty({ example: 'cmf0branch00000000000000001', nullable: true, type: String }) branchId!: string | null;
 }

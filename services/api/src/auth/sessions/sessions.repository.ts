@@ -70,7 +70,12 @@ export class SessionsRepository {
   /** Revoke every session of a user and bump session_version, so every token issued so far is stale. */
   async revokeAllForUser(userId: string, now: Date): Promise<number> {
     const [, revoked] = await this.prisma.client.$transaction([
-      this.prisma.client.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } }),
+      // Only the id back: reading every column would fail on a database behind this release.
+      this.prisma.client.user.update({
+        where: { id: userId },
+        data: { sessionVersion: { increment: 1 } },
+        select: { id: true },
+      }),
       this.prisma.client.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } }),
     ]);
     return revoked.count;

@@ -55,7 +55,7 @@ export const ERROR_CODES = {
   DATABASE_UNAVAILABLE: { status: 503, description: 'The database is unreachable or did not answer in time' },
   SCHEMA_NOT_MIGRATED: {
     status: 503,
-    description: 'A table is missing: the schema is behind this release (db:deploy)',
+    description: 'A table or column is missing: the schema is behind this release (db:deploy)',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -28,8 +28,8 @@ export interface Page<T> {
   total: number;
 }
 
-export function pageOf(query: PageQueryDto): { page: number; pageSize: number; skip: number } {
+export function pageOf(query: PageQueryDto, defaultPageSize = 20): { page: number; pageSize: number; skip: number } {
   const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? 20;
+  const pageSize = query.pageSize ?? defaultPageSize;
   return { page, pageSize, skip: (page - 1) * pageSize };
 }

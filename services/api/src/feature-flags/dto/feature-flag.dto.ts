@@ -17,7 +17,8 @@ import { OptionalNotNull, OptionalNullable } from '../../common/validation/optio
 import type { FeatureFlag, FlagAudit } from '@chefcloud/db';
 import { ROLE_LEVELS } from '../../auth/auth.types';
 
-export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** Keys as operators write them: `new-checkout`, `PROMOTIONS_ENGINE` (case-sensitive). */
+export const FLAG_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export class FlagScopesDto {
   @ApiPropertyOptional({
@@ -54,10 +55,10 @@ class ReasonDto {
 }
 
 export class CreateFeatureFlagDto extends ReasonDto {
-  @ApiProperty({ example: 'new-checkout', pattern: FLAG_KEY_PATTERN.source })
+  @ApiProperty({ example: 'PROMOTIONS_ENGINE', pattern: FLAG_KEY_PATTERN.source })
   @IsString()
   @Matches(FLAG_KEY_PATTERN, {
-    message: 'key must be 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+    message: 'key must be 1–64 characters of A-Z, a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
   })
   key!: string;
 
@@ -76,7 +77,7 @@ export class CreateFeatureFlagDto extends ReasonDto {
     minimum: 0,
     maximum: 100,
     default: 100,
-    description: 'Share of eligible users (sticky per user)',
+    description: 'Share of eligible users (sticky per user); default 100 on create, unchanged on an update',
   })
   @OptionalNotNull()
   @IsInt()
@@ -134,8 +135,16 @@ export class FeatureFlagDto {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class FeatureFlagListDto {
-  @ApiProperty({ type: [FeatureFlagDto] }) flags!: FeatureFlagDto[];
+export class AuditUserDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() firstName!: string;
+  @ApiProperty() lastName!: string;
+}
+
+/** The kill switch's answer: the original's `message` beside the killed flag's fields. */
+export class KilledFlagDto extends FeatureFlagDto {
+  @ApiProperty({ example: 'Feature flag PROMOTIONS_ENGINE has been killed' }) message!: string;
 }
 
 export class FlagAuditDto {
@@ -149,17 +158,12 @@ export class FlagAuditDto {
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiPropertyOptional({
     description:
-      'true on a global flag shown to an org other than the platform operator: userId and reason are withheld',
+      'true on a global flag shown to an org other than the platform operator: userId, user and reason are withheld',
   })
   redacted?: boolean;
   @ApiProperty() createdAt!: Date;
-}
-
-export class FlagAuditPageDto {
-  @ApiProperty({ type: [FlagAuditDto] }) items!: FlagAuditDto[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: AuditUserDto, nullable: true, description: 'The acting user (null once deleted)' })
+  user!: AuditUserDto | null;
 }
 
 export class EvaluationDto {
@@ -187,7 +191,7 @@ export function toFlagDto(f: FeatureFlag): FeatureFlagDto {
   };
 }
 
-export function toAuditDto(a: FlagAudit): FlagAuditDto {
+export function toAuditDto(a: FlagAudit & { user?: AuditUserDto | null }): FlagAuditDto {
   return {
     id: a.id,
     flagKey: a.flagKey,
@@ -198,5 +202,8 @@ export function toAuditDto(a: FlagAudit): FlagAuditDto {
     after: a.after,
     reason: a.reason,
     createdAt: a.createdAt,
+    user: a.user
+      ? { id: a.user.id, email: a.user.email, firstName: a.user.firstName, lastName: a.user.lastName }
+      : null,
   };
 }

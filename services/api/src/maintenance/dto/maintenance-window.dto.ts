@@ -88,10 +88,6 @@ export class MaintenanceWindowDto {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class ActiveWindowsDto {
-  @ApiProperty({ type: [MaintenanceWindowDto] }) windows!: MaintenanceWindowDto[];
-}
-
 export class MaintenancePageDto {
   @ApiProperty({ type: [MaintenanceWindowDto] }) items!: MaintenanceWindowDto[];
   @ApiProperty() page!: number;

@@ -29,6 +29,20 @@ describe('mapDatabaseError', () => {
     expect(missing?.body.details).toBeUndefined();
   });
 
+  it('maps a missing column (P2022: the migration adding it not applied) to 503 SCHEMA_NOT_MIGRATED, not 500', () => {
+    const mapped = mapDatabaseError(
+      prismaError('P2022', 'The column `users.job_role` does not exist in the current database.', {
+        column: 'users.job_role',
+      }),
+    );
+    expect(mapped).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '30' },
+      body: { code: 'SCHEMA_NOT_MIGRATED' },
+    });
+    expect(mapped?.body.message).toContain('db:deploy');
+  });
+
   it('maps an unreachable database to 503 DATABASE_UNAVAILABLE with Retry-After', () => {
     expect(mapDatabaseError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toEqual({
       status: 503,

@@ -1,5 +1,6 @@
 import {
   isDatabaseUnavailableError,
+  isMissingColumnError,
   isMissingTableError,
   migrationCreatingTable,
   missingTableName,
@@ -14,12 +15,19 @@ export const SCHEMA_RETRY_AFTER_SECONDS = '30';
 
 /**
  * The database: a missing table (the schema is behind this release) is 503 SCHEMA_NOT_MIGRATED
- * naming the migration that creates it, an unreachable or hung database 503 DATABASE_UNAVAILABLE,
+ * naming the migration that creates it, and so is a missing column, an unreachable or hung database 503 DATABASE_UNAVAILABLE,
  * and Prisma's request errors their 4xx: unique (P2002) and foreign-key (P2003) violations 409,
  * a missing record (P2025, P2001) 404, a value invalid for its column 400.
  */
 export function mapDatabaseError(exception: unknown): MappedError | undefined {
   if (isMissingTableError(exception)) return schemaNotMigrated(missingTableName(exception));
+  if (isMissingColumnError(exception)) {
+    return mappedError(
+      'SCHEMA_NOT_MIGRATED',
+      'The database schema is behind this release (a column is missing); run `npm run db:deploy` (prisma migrate deploy).',
+      { headers: { 'Retry-After': SCHEMA_RETRY_AFTER_SECONDS } },
+    );
+  }
   if (isDatabaseUnavailableError(exception)) {
     return mappedError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly.', {
       headers: { 'Retry-After': DATABASE_RETRY_AFTER_SECONDS },
