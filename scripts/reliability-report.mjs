@@ -20,6 +20,7 @@ const ORDER = [
   'fault-database-hang',
   'fault-missing-tables',
   'fault-failed-migration',
+  'faults-locks',
   'sigterm-under-load',
   'security-secrets',
   'rbac-matrix',

@@ -17,6 +17,13 @@ export interface PrismaClientOptions {
   idleTimeoutMs?: number;
   /** Called when an idle pooled connection fails (the database restarted, for instance). */
   onPoolError?: (err: Error) => void;
+  /**
+   * Interactive transactions: how long to wait for a connection (maxWait) and how long one may
+   * run (timeout), in ms. Prisma's defaults (2 s / 5 s) are shorter than the configured query
+   * timeout: a transaction waiting on a row lock for 5 s expired (P2028) where a query would not.
+   */
+  transactionMaxWaitMs?: number;
+  transactionTimeoutMs?: number;
 }
 
 /** The connection pool's figures at one moment (for the API's metrics). */
@@ -54,7 +61,13 @@ export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
     application_name: 'chefcloud-api',
   });
   const adapter = new PrismaPg(pool, { onPoolError: options.onPoolError, disposeExternalPool: true });
-  const client = new PrismaClient({ adapter });
+  const client = new PrismaClient({
+    adapter,
+    transactionOptions: {
+      ...(options.transactionMaxWaitMs ? { maxWait: options.transactionMaxWaitMs } : {}),
+      ...(options.transactionTimeoutMs ? { timeout: options.transactionTimeoutMs } : {}),
+    },
+  });
   pools.set(client, pool);
   return client;
 }

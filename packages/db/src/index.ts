@@ -14,11 +14,17 @@ export type {
 } from './generated/prisma/client';
 export { RoleLevel, FlagAction, JobRole } from './generated/prisma/enums';
 export { createPrismaClient, databasePoolStats, type PrismaClientOptions, type PoolStats } from './client';
+export { mappedTables, type MappedTable } from './schema/mapped-columns';
 export {
   isMissingTableError,
   isMissingColumnError,
   missingTableName,
   isDatabaseUnavailableError,
+  isDatabaseTimeoutError,
+  isTransientConflictError,
+  missingColumnName,
+  isPermissionDeniedError,
+  isCheckViolationError,
   prismaErrorCode,
 } from './errors/database-errors';
 export { listShippedMigrations, migrationCreatingTable } from './migrations/shipped-migrations';

@@ -1,7 +1,12 @@
 import {
+  isCheckViolationError,
+  isDatabaseTimeoutError,
   isDatabaseUnavailableError,
   isMissingColumnError,
   isMissingTableError,
+  isPermissionDeniedError,
+  isTransientConflictError,
+  missingColumnName,
   missingTableName,
   prismaErrorCode,
 } from './database-errors';
@@ -103,6 +108,59 @@ describe('prismaErrorCode', () => {
     expect(prismaErrorCode(prismaKnownError('P2025', 'not found'))).toBe('P2025');
     expect(prismaErrorCode(new Error('x', { cause: prismaKnownError('P2002', 'dup') }))).toBe('P2002');
     expect(prismaErrorCode(Object.assign(new Error('x'), { code: '42P01' }))).toBeUndefined();
+  });
+});
+
+describe('timeouts, conflicts, missing columns, permissions', () => {
+  const adapter = (code: string, message: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), {
+      name: 'DriverAdapterError',
+      cause: { kind: 'postgres', code, severity: 'ERROR', message, ...extra },
+    });
+
+  it.each([
+    ['a statement timeout (57014)', adapter('57014', 'canceling statement due to statement timeout')],
+    ['a lock timeout (55P03)', adapter('55P03', 'canceling statement due to lock timeout')],
+    ["the driver's Query read timeout", Object.assign(new Error('Query read timeout'), { name: 'Error' })],
+    [
+      'an expired interactive transaction (P2028)',
+      prismaKnownError('P2028', 'Transaction API error: Transaction already closed: expired transaction'),
+    ],
+    ['a transaction that could not start', new Error('Unable to start a transaction in the given time.')],
+  ])('recognises %s as a timeout', (_name, err) => {
+    expect(isDatabaseTimeoutError(err)).toBe(true);
+    expect(isMissingTableError(err)).toBe(false);
+  });
+
+  it('recognises deadlocks and serialization failures as transient conflicts', () => {
+    expect(isTransientConflictError(adapter('40P01', 'deadlock detected'))).toBe(true);
+    expect(isTransientConflictError(adapter('40001', 'could not serialize access'))).toBe(true);
+    expect(isTransientConflictError({ cause: { kind: 'TransactionWriteConflict' } })).toBe(true);
+    expect(isTransientConflictError(prismaKnownError('P2034', 'write conflict or a deadlock'))).toBe(true);
+    expect(isTransientConflictError(adapter('57014', 'canceling statement'))).toBe(false);
+  });
+
+  it('recognises a missing column (P2022, 42703, ColumnNotFound) and names it', () => {
+    const p2022 = prismaKnownError('P2022', 'The column `sessions.last_activity_at` does not exist', {
+      column: 'sessions.last_activity_at',
+    });
+    expect(isMissingColumnError(p2022)).toBe(true);
+    expect(missingColumnName(p2022)).toBe('sessions.last_activity_at');
+    const raw = adapter('42703', 'column "session_version" of relation "users" does not exist');
+    expect(isMissingColumnError(raw)).toBe(true);
+    expect(missingColumnName(raw)).toBe('users.session_version');
+    const kind = { cause: { kind: 'ColumnNotFound', column: 'users.session_version' } };
+    expect(isMissingColumnError(kind)).toBe(true);
+    expect(missingColumnName(kind)).toBe('users.session_version');
+    expect(missingColumnName(new Error('nothing'))).toBeUndefined();
+    expect(isMissingTableError(raw)).toBe(false);
+  });
+
+  it('recognises insufficient privilege (42501) and CHECK violations (23514)', () => {
+    expect(isPermissionDeniedError(adapter('42501', 'permission denied for table users'))).toBe(true);
+    expect(isPermissionDeniedError(new Error('permission denied for table users'))).toBe(true);
+    expect(isPermissionDeniedError(adapter('42P01', 'relation "x" does not exist'))).toBe(false);
+    expect(isCheckViolationError(adapter('23514', 'violates check constraint'))).toBe(true);
   });
 });
 

@@ -44,7 +44,8 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-const MISSING_RELATION = /relation "?([\w.]+)"? does not exist/i;
+// Not "column x of relation y does not exist": that is a missing column, the table exists.
+const MISSING_RELATION = /(?<!of )relation "?([\w.]+)"? does not exist/i;
 const MISSING_TABLE_PRISMA = /table `?([\w.]+)`? does not exist/i;
 
 /** The missing table's name, as far as the error tells it (schema prefix removed). */
@@ -146,7 +147,45 @@ export function prismaErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-const MISSING_COLUMN = /column `?"?([\w.]+)`?"? does not exist/i;
+/** Any code the error chain carries (Prisma code, SQLSTATE, Node code), for the sets below. */
+function hasCode(err: unknown, codes: ReadonlySet<string>, kinds: ReadonlySet<string> = new Set()): boolean {
+  for (const e of errorChain(err)) {
+    const code = text(e.code) || text(e.originalCode);
+    if (codes.has(code)) return true;
+    if (typeof e.kind === 'string' && kinds.has(e.kind)) return true;
+  }
+  return false;
+}
+
+const TIMEOUT_CODES = new Set([
+  // PostgreSQL: statement timeout or cancel, lock timeout (lock_not_available)
+  '57014',
+  '55P03',
+  // Prisma: transaction API error (could not start in maxWait, expired after timeout, already closed)
+  'P2028',
+]);
+const TIMEOUT_MESSAGES =
+  /(Query read timeout|canceling statement due to (statement|lock) timeout|could not obtain lock|Unable to start a transaction in the given time|Transaction already closed|expired transaction|Transaction API error)/i;
+
+/**
+ * True when the database did not answer in time on an established connection: a statement or
+ * lock timeout (57014, 55P03), the driver's `Query read timeout` (a hung server), or a Prisma
+ * interactive transaction that could not start or expired (P2028). An expected state under
+ * locks or a hang (503), never a bug.
+ */
+export function isDatabaseTimeoutError(err: unknown): boolean {
+  if (hasCode(err, TIMEOUT_CODES)) return true;
+  for (const e of errorChain(err)) if (TIMEOUT_MESSAGES.test(text(e.message))) return true;
+  return false;
+}
+
+/** A deadlock (40P01) or serialization failure (40001, Prisma P2034): the same work may succeed if retried. */
+export function isTransientConflictError(err: unknown): boolean {
+  return hasCode(err, new Set(['40P01', '40001', 'P2034']), new Set(['TransactionWriteConflict']));
+}
+
+// `column "x" does not exist`, `column "x" of relation "t" does not exist`, Prisma's `column `t.x``.
+const MISSING_COLUMN = /column [`"]?([\w.]+)[`"]? (of relation [`"]?(\w+)[`"]? )?does not exist/i;
 
 /**
  * True when `err` says a column does not exist (Prisma P2022, PostgreSQL SQLSTATE 42703): the
@@ -169,4 +208,29 @@ export function isMissingColumnError(err: unknown, column?: string): boolean {
     }
   }
   return false;
+}
+
+/** The missing column (`table.column` or `column`), as far as the error tells it. */
+export function missingColumnName(err: unknown): string | undefined {
+  for (const e of errorChain(err)) {
+    const meta = (e.meta && typeof e.meta === 'object' ? e.meta : {}) as Record<string, unknown>;
+    if (typeof meta.column === 'string') return meta.column;
+    const column = (e as { column?: unknown }).column;
+    if (e.kind === 'ColumnNotFound' && typeof column === 'string') return column;
+    const m = MISSING_COLUMN.exec(text(e.message));
+    if (m?.[1]) return m[3] ? `${m[3]}.${m[1]}` : m[1];
+  }
+  return undefined;
+}
+
+/** The database refused the API's role (42501 insufficient_privilege): a deploy or grant problem, 503. */
+export function isPermissionDeniedError(err: unknown): boolean {
+  if (hasCode(err, new Set(['42501']))) return true;
+  for (const e of errorChain(err)) if (/permission denied for/i.test(text(e.message))) return true;
+  return false;
+}
+
+/** A CHECK constraint refused a row (23514): only a race can get past the API's own validation. */
+export function isCheckViolationError(err: unknown): boolean {
+  return hasCode(err, new Set(['23514']));
 }

@@ -10,6 +10,7 @@ export interface AppConfig {
   host: string;
   database: { url: string; poolMax: number; connectTimeoutMs: number; queryTimeoutMs: number };
   healthTimeoutMs: number;
+  readinessSchemaCheckIntervalMs: number;
   jwt: { secret: string; secretGenerated: boolean; ttlSeconds: number; deviceTtlSeconds: number };
   sessionCacheTtlMs: number;
   loginThrottle: {
@@ -95,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
       queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     },
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
+    readinessSchemaCheckIntervalMs: e.READINESS_SCHEMA_CHECK_INTERVAL_MS,
     // Outside production a missing secret is replaced by a random one per start (tokens then
     // do not survive a restart); the boot log warns about it.
     jwt: {

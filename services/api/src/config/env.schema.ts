@@ -54,6 +54,15 @@ export const envSchema = z
       .max(4_500)
       .default(2_000)
       .describe('`/api/health` answers within this even when the database hangs'),
+    READINESS_SCHEMA_CHECK_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(30_000)
+      .describe(
+        'readiness compares the tables, columns and privileges the build maps with the database at most this often',
+      ),
     JWT_SECRET: z
       .string()
       .optional()

@@ -75,7 +75,7 @@ export class FeatureFlagsRepository {
 
   /** Create a flag and its CREATE audit row, in one transaction: either both are written or neither. */
   async createWithAudit(data: Prisma.FeatureFlagUncheckedCreateInput, audit: AuditInput): Promise<FeatureFlag> {
-    return this.prisma.client.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const created = await tx.featureFlag.create({ data });
       await appendAudit(tx, 'CREATE', null, created, audit);
       return created;
@@ -92,7 +92,7 @@ export class FeatureFlagsRepository {
     audit: AuditInput,
     change: (before: FeatureFlag) => Prisma.FeatureFlagUncheckedUpdateInput,
   ): Promise<FeatureFlag> {
-    return this.prisma.client.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM feature_flags WHERE id = ${flagId} FOR UPDATE`;
       const before = await tx.featureFlag.findUniqueOrThrow({ where: { id: flagId } });
       const after = await tx.featureFlag.update({ where: { id: flagId }, data: change(before) });

@@ -38,7 +38,7 @@ export class MaintenanceWindowsRepository {
     cap: number,
     now: Date,
   ): Promise<MaintenanceWindow | 'cap'> {
-    return this.prisma.client.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       if (data.endsAt > now && (await this.openWindowsLocked(tx, data.orgId, now)) >= cap) return 'cap';
       return tx.maintenanceWindow.create({ data });
     });
@@ -55,7 +55,7 @@ export class MaintenanceWindowsRepository {
     cap: number,
     now: Date,
   ): Promise<MaintenanceWindow | 'conflict' | 'cap'> {
-    return this.prisma.client.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const reopens = window.endsAt <= now && data.endsAt !== undefined && data.endsAt > now;
       if (reopens && (await this.openWindowsLocked(tx, window.orgId, now)) >= cap) return 'cap';
       const { count } = await tx.maintenanceWindow.updateMany({

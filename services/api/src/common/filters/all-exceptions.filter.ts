@@ -42,13 +42,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (databaseError) this.metrics.databaseError(databaseError);
     if (status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error(
-        {
-          err: { name: err.name, message: err.message, stack: status === 500 ? err.stack : undefined },
-          requestId: req.id,
-        },
-        `${req.method} ${req.url} failed with ${status}`,
-      );
+      const line = {
+        err: { name: err.name, message: err.message, stack: status === 500 ? err.stack : undefined },
+        requestId: req.id,
+      };
+      // 500 is a bug (error, with its stack); a 503 is an expected state (maintenance, the
+      // database down or behind, a login shed): warn, so alerts on errors mean bugs.
+      if (status === 500) this.logger.error(line, `${req.method} ${req.url} failed with ${status}`);
+      else this.logger.warn(line, `${req.method} ${req.url} answered ${status} ${body.code}`);
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);

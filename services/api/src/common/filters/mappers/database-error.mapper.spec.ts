@@ -61,7 +61,52 @@ describe('mapDatabaseError', () => {
   });
 
   it('ignores other Prisma codes and what is not a database error', () => {
-    expect(mapDatabaseError(prismaError('P2034'))).toBeUndefined();
+    expect(mapDatabaseError(prismaError('P2030'))).toBeUndefined();
     expect(mapDatabaseError(new Error('secret internals'))).toBeUndefined();
+  });
+
+  const pg = (code: string, message: string) =>
+    Object.assign(new Error(message), { name: 'DriverAdapterError', cause: { kind: 'postgres', code, message } });
+
+  it.each([
+    ['a statement timeout (57014)', pg('57014', 'canceling statement due to statement timeout')],
+    ['a lock timeout (55P03)', pg('55P03', 'canceling statement due to lock timeout')],
+    ['a hung database on an established connection', new Error('Query read timeout')],
+    ['an expired interactive transaction (P2028)', prismaError('P2028', 'Transaction API error: expired transaction')],
+    ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['a deadlock after its retry (40P01)', pg('40P01', 'deadlock detected')],
+    ['a serialization failure after its retry (40001)', pg('40001', 'could not serialize access')],
+    ['a revoked privilege (42501)', pg('42501', 'permission denied for table users')],
+  ])('maps %s to 503 DATABASE_UNAVAILABLE with Retry-After', (_name, error) => {
+    expect(mapDatabaseError(error)).toMatchObject({
+      status: 503,
+      body: { code: 'DATABASE_UNAVAILABLE' },
+      headers: { 'Retry-After': '5' },
+    });
+  });
+
+  it('maps a missing column (P2022, 42703) to 503 SCHEMA_NOT_MIGRATED naming it', () => {
+    const p2022 = mapDatabaseError(
+      prismaError('P2022', 'The column `sessions.last_activity_at` does not exist', {
+        column: 'sessions.last_activity_at',
+      }),
+    );
+    expect(p2022).toMatchObject({
+      status: 503,
+      body: { code: 'SCHEMA_NOT_MIGRATED', details: { column: 'sessions.last_activity_at' } },
+      headers: { 'Retry-After': '30' },
+    });
+    expect(p2022?.body.message).toContain('sessions.last_activity_at');
+    const raw = mapDatabaseError(pg('42703', 'column "session_version" of relation "users" does not exist'));
+    expect(raw).toMatchObject({ status: 503, body: { code: 'SCHEMA_NOT_MIGRATED' } });
+    expect(raw?.body.message).toContain('users.session_version');
+    expect(mapDatabaseError({ code: 'P2022' })?.body.message).toContain('a column is missing');
+  });
+
+  it('maps a CHECK violation (23514) to 409', () => {
+    expect(mapDatabaseError(pg('23514', 'violates check constraint'))).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT' },
+    });
   });
 });
