@@ -10,13 +10,16 @@ import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt/jwt.strategy';
 import { VerifiedTokenCache } from './jwt/verified-token-cache';
 import { PasswordHasher } from './passwords/password-hasher';
+import { EmployeeProfilesRepository } from './pos/employee-profiles.repository';
+import { PosAuthController } from './pos/pos-auth.controller';
+import { PosAuthService } from './pos/pos-auth.service';
 import { SessionValidator } from './sessions/session-validator';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { LoginThrottleService, THROTTLE_STORE } from './throttle/login-throttle.service';
 import { LoginThrottleRepository } from './throttle/login-throttle.repository';
 
 /**
- * Login, sessions and authorisation. Its guards (JwtAuthGuard: every route needs a bearer token
+ * Login (password; PIN and badge for the POS), sessions and authorisation. Its guards (JwtAuthGuard: every route needs a bearer token
  * unless @Public; RolesGuard: @Roles minimum level) are registered globally, in order, by the
  * app module (app.module.ts, GLOBAL_ENHANCERS); this module exports what JwtAuthGuard needs.
  */
@@ -35,9 +38,11 @@ import { LoginThrottleRepository } from './throttle/login-throttle.repository';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, PosAuthController],
   providers: [
     AuthService,
+    PosAuthService,
+    EmployeeProfilesRepository,
     SessionsRepository,
     SessionValidator,
     PasswordHasher,

@@ -109,7 +109,8 @@ export class AuthService {
     return user;
   }
 
-  private async openSession(user: User, platform: Platform, ctx: RequestContext): Promise<LoginResponseDto> {
+  /** Open a session for a user whose credential was just verified (password, PIN or badge) and sign its token. */
+  async openSession(user: User, platform: Platform, ctx: RequestContext): Promise<LoginResponseDto> {
     const ttlSeconds = DEVICE_PLATFORMS.includes(platform)
       ? this.config.jwt.deviceTtlSeconds
       : this.config.jwt.ttlSeconds;

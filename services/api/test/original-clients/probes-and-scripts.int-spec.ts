@@ -53,6 +53,11 @@ describe('original probes and scripts (real PostgreSQL)', () => {
     expect(res.body.status).toBe('ok');
   });
 
+  it('production-preflight.mjs: GET /auth/me without a token is 401 (the original had no /auth/me and answered 404)', async () => {
+    const res = await t.http.get('/auth/me').expect(401);
+    expect(res.body).toMatchObject({ statusCode: 401, message: expect.any(String) });
+  });
+
   it('the aliases are deprecated in OpenAPI', async () => {
     const doc = (await t.http.get('/api/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { deprecated?: boolean }>>;

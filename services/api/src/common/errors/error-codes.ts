@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   // 400
   BAD_REQUEST: { status: 400, generic: true, description: 'Malformed request: bad JSON, hostile body, invalid value' },
   VALIDATION_FAILED: { status: 400, description: 'The body or query failed validation; `details` lists each field' },
+  PAYMENT_CARD_REJECTED: {
+    status: 400,
+    description: 'A badge swipe carrying payment-card track data: refused, never looked up, logged or stored',
+  },
   // 401
   UNAUTHORIZED: { status: 401, generic: true, description: 'Missing, invalid, expired or revoked bearer token' },
   INVALID_CREDENTIALS: { status: 401, description: 'Login with a wrong email or password (or an inactive user)' },

@@ -25,6 +25,10 @@ describe('request guards', () => {
     expect(call(rejectHostileJson, { body: JSON.parse('{"__proto__":{}}') as unknown })).toMatchObject({
       reason: 'entity.forbidden.key',
     });
+    for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'constructor', 'prototype'])
+      expect(call(rejectHostileJson, { body: { badgeId: 'x', [key]: [] } })).toMatchObject({
+        reason: 'entity.forbidden.key',
+      });
     expect(call(rejectHostileJson, { body: { a: [1, { b: 'ok' }] } })).toBeUndefined();
   });
 

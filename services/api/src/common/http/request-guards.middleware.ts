@@ -36,22 +36,29 @@ export function typeBodyParserErrors(error: unknown, _req: Request, _res: Respon
 
 export const MAX_JSON_DEPTH = 32;
 
-/** Keys that address prototypes rather than data; no DTO has them, and they are never valid input. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that address prototypes rather than data: `prototype` and every member of
+ * Object.prototype (`__proto__`, `constructor`, `toString`, `valueOf`, `hasOwnProperty`, …).
+ * No DTO has them, and they are never valid input.
+ */
+const PROTOTYPE_KEYS = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 type Problem = 'depth' | 'nul' | 'prototype';
 const PROBLEMS: Record<Problem, [string, string]> = {
   depth: ['entity.too.deep', `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`],
   nul: ['entity.nul', 'Strings must not contain NUL characters'],
-  prototype: ['entity.forbidden.key', 'Keys __proto__, constructor and prototype are not allowed'],
+  prototype: [
+    'entity.forbidden.key',
+    'Keys naming prototype members (__proto__, constructor, prototype, toString, valueOf, …) are not allowed',
+  ],
 };
 
 /**
  * After JSON parsing: refuse bodies nested deeper than MAX_JSON_DEPTH (no DTO is deeper than 3;
  * deep structures only cost stack in validation), strings containing NUL, which PostgreSQL
  * cannot store in text (it would be a database error instead of a 400), and prototype keys
- * (`__proto__`, `constructor`, `prototype`), which the whitelist cannot see because every object
- * inherits a `constructor`.
+ * (`__proto__`, `constructor`, `prototype`, `toString`, …), which the whitelist cannot see because
+ * every object inherits them (a property-based test found `{"toString": []}` passing a DTO).
  */
 export function rejectHostileJson(req: Request, _res: Response, next: NextFunction): void {
   const problem = inspect(req.body as unknown, 0);
