@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_PASSWORD, listShippedMigrations } from '@chefcloud/db';
+import { DEMO_PASSWORD, DEMO_POS_STAFF, listShippedMigrations } from '@chefcloud/db';
 import { createTestDatabase, migrateDeployBefore } from '@chefcloud/db/testing';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
@@ -80,6 +80,29 @@ describe('GET /metrics (Prometheus)', () => {
     const delta = (series: string) => (value(after, series) ?? 0) - (value(before, series) ?? 0);
     expect(delta('chefcloud_login_attempts_total{method="password",outcome="success"}')).toBe(1);
     expect(delta('chefcloud_login_attempts_total{method="password",outcome="invalid"}')).toBe(2);
+  });
+
+  it('counts PIN and badge sign-ins by outcome too', async () => {
+    const { manager, waiter } = DEMO_POS_STAFF;
+    const user = await t.prisma.user.findUniqueOrThrow({ where: { email: manager.email } });
+    const before = await scrape();
+    const pin = { branchId: user.branchId, employeeCode: manager.employeeCode };
+    await t.http
+      .post('/auth/pin-login')
+      .send({ ...pin, pin: manager.pin })
+      .expect(200);
+    await t.http
+      .post('/auth/pin-login')
+      .send({ ...pin, pin: '9999' })
+      .expect(401);
+    await t.http.post('/auth/msr-swipe').send({ badgeId: waiter.badge }).expect(200);
+    await t.http.post('/auth/msr-swipe').send({ badgeId: 'NO-SUCH-BADGE-0001' }).expect(401);
+    const after = await scrape();
+    const delta = (series: string) => (value(after, series) ?? 0) - (value(before, series) ?? 0);
+    for (const method of ['pin', 'badge']) {
+      expect(delta(`chefcloud_login_attempts_total{method="${method}",outcome="success"}`)).toBe(1);
+      expect(delta(`chefcloud_login_attempts_total{method="${method}",outcome="invalid"}`)).toBe(1);
+    }
   });
 
   it('counts throttled logins, and which limit refused them', async () => {
