@@ -21,6 +21,8 @@ const ORDER = [
   'fault-missing-tables',
   'fault-failed-migration',
   'faults-locks',
+  'concurrency-bursts',
+  'property-inputs',
   'sigterm-under-load',
   'security-secrets',
   'rbac-matrix',

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isMissingTableError, Prisma, type FeatureFlag } from '@chefcloud/db';
+import { isMissingTableError, Prisma, prismaErrorCode, type FeatureFlag } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
@@ -67,17 +67,29 @@ export class FeatureFlagsService {
    */
   async createOrUpdate(user: AuthUser, dto: CreateFeatureFlagDto): Promise<{ flag: FeatureFlagDto; created: boolean }> {
     if (dto.global) await this.platform.assertPlatformAdmin(user, 'create global feature flags');
-    const existing = await this.flags.findExact(dto.global ? null : user.orgId, dto.key);
-    if (existing) {
-      const flag = await this.change(user, existing, 'UPDATE', dto.reason, {
-        description: dto.description,
-        active: dto.active,
-        rolloutPct: dto.rolloutPct,
-        scopes: scopesValue(dto.scopes),
-      });
-      return { flag, created: false };
+    const orgId = dto.global ? null : user.orgId;
+    const existing = await this.flags.findExact(orgId, dto.key);
+    if (existing) return { flag: await this.updateExisting(user, existing, dto), created: false };
+    try {
+      return { flag: await this.create(user, dto), created: true };
+    } catch (error) {
+      // A concurrent POST of the same key created it between our read and our insert (found by
+      // the concurrency suite: 5 of 50 parallel upserts were 409): this one is then an update.
+      if (prismaErrorCode(error) !== 'P2002') throw error;
+      const winner = await this.flags.findExact(orgId, dto.key);
+      if (!winner) throw error;
+      return { flag: await this.updateExisting(user, winner, dto), created: false };
     }
-    return { flag: await this.create(user, dto), created: true };
+  }
+
+  /** The UPDATE half of the upsert: only the fields the body gives. */
+  private updateExisting(user: AuthUser, existing: FeatureFlag, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
+    return this.change(user, existing, 'UPDATE', dto.reason, {
+      description: dto.description,
+      active: dto.active,
+      rolloutPct: dto.rolloutPct,
+      scopes: scopesValue(dto.scopes),
+    });
   }
 
   private async create(user: AuthUser, dto: CreateFeatureFlagDto): Promise<FeatureFlagDto> {
