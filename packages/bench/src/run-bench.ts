@@ -282,6 +282,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     stopSampler = () => clearInterval(rssSampler);
     const unblocked = await startApi({ ...env, ENABLE_WRITE_BLOCK_MIDDLEWARE: 'false' });
     instances.push(unblocked);
+    const noMetrics = await startApi({ ...env, METRICS_ENABLED: 'false' });
+    instances.push(noMetrics);
     const login = async (base: string) => {
       const res = await fetch(`${base}/auth/login`, {
         method: 'POST',
@@ -374,6 +376,43 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         `PATCH /ops/flags/:key on two instances of one database: median of ${writeRounds} per-round ratios (order alternating), rounds ${perRound.map((r) => r.toFixed(2)).join(', ')}; means ${withBlock.requestsPerSecond.toFixed(0)} ÷ ${withoutBlock.requestsPerSecond.toFixed(0)} req/s`,
       ),
     });
+
+    // 3b. the banner read with metrics on (the default: an HTTP histogram and counter per request)
+    //     vs METRICS_ENABLED=false, in rounds of alternating order like the write block's
+    const bannerRead = (base: string) => ({ url: `${base}/ops/maintenance/active`, headers: auth });
+    const metricRounds: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
+    for (let round = 0; round < writeRounds; round++) {
+      const pair = [
+        ['on', api.url],
+        ['off', noMetrics.url],
+      ] as const;
+      for (const [key, base] of round % 2 === 0 ? pair : [...pair].reverse()) {
+        if (o.warmupSeconds > 0)
+          await settleAfter(
+            await load({
+              ...bannerRead(base),
+              connections: o.connections,
+              durationSeconds: Math.max(1, Math.round(o.warmupSeconds / 2)),
+            }),
+          );
+        metricRounds[key].push(
+          await load({ ...bannerRead(base), connections: o.connections, durationSeconds: half.durationSeconds }),
+        );
+      }
+    }
+    const withMetrics = combine(metricRounds.on, 'GET /ops/maintenance/active, metrics on');
+    const withoutMetrics = combine(metricRounds.off, 'GET /ops/maintenance/active, METRICS_ENABLED=false');
+    const metricsPerRound = metricRounds.on.map((r, i) => r.requestsPerSecond / metricRounds.off[i].requestsPerSecond);
+    o.log(`[bench] metrics on ÷ off per round: ${metricsPerRound.map((r) => r.toFixed(2)).join(', ')}`);
+    checks.push(
+      ratioCheck(
+        'banner read with metrics on vs metrics off (req/s)',
+        middleOf(metricsPerRound),
+        1,
+        0.95,
+        `GET /ops/maintenance/active on two instances of one database: median of ${writeRounds} per-round ratios (order alternating), rounds ${metricsPerRound.map((r) => r.toFixed(2)).join(', ')}; means ${withMetrics.requestsPerSecond.toFixed(0)} ÷ ${withoutMetrics.requestsPerSecond.toFixed(0)} req/s`,
+      ),
+    );
 
     // 4. login vs raw bcrypt at the same cost and concurrency, with liveness probed during the storm
     const bcryptRun = await bcryptBaseline(o.bcryptCost, o.connections, o.durationSeconds);

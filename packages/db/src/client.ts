@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
 export interface PrismaClientOptions {
@@ -25,28 +26,48 @@ export interface PrismaClientOptions {
   transactionTimeoutMs?: number;
 }
 
+/** The connection pool's figures at one moment (for the API's metrics). */
+export interface PoolStats {
+  /** Connections open (busy or idle). */
+  total: number;
+  /** Open connections not in use. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** The pool figures of a client made by createPrismaClient (undefined for any other client). */
+export function databasePoolStats(client: PrismaClient): PoolStats | undefined {
+  const pool = pools.get(client);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /**
  * A PrismaClient on @prisma/adapter-pg (Prisma 7 has no built-in driver). Connection
- * failures surface quickly (connectTimeoutMs) instead of hanging a request.
+ * failures surface quickly (connectTimeoutMs) instead of hanging a request. The pg pool is ours
+ * (handed to the adapter, which ends it on $disconnect), so its figures can be read:
+ * databasePoolStats(client).
  */
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
-  const adapter = new PrismaPg(
-    {
-      connectionString: options.url,
-      max: options.poolMax ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
-      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-      ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
-      application_name: 'chefcloud-api',
-    },
-    { onPoolError: options.onPoolError },
-  );
-  return new PrismaClient({
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
+    application_name: 'chefcloud-api',
+  });
+  const adapter = new PrismaPg(pool, { onPoolError: options.onPoolError, disposeExternalPool: true });
+  const client = new PrismaClient({
     adapter,
     transactionOptions: {
       ...(options.transactionMaxWaitMs ? { maxWait: options.transactionMaxWaitMs } : {}),
       ...(options.transactionTimeoutMs ? { timeout: options.transactionTimeoutMs } : {}),
     },
   });
+  pools.set(client, pool);
+  return client;
 }

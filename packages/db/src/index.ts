@@ -13,7 +13,7 @@ export type {
   EmployeeProfile,
 } from './generated/prisma/client';
 export { RoleLevel, FlagAction, JobRole } from './generated/prisma/enums';
-export { createPrismaClient, type PrismaClientOptions } from './client';
+export { createPrismaClient, databasePoolStats, type PrismaClientOptions, type PoolStats } from './client';
 export { mappedTables, type MappedTable } from './schema/mapped-columns';
 export {
   isMissingTableError,

@@ -11,6 +11,8 @@ import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './co
 import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 
 function trustProxySetting(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -72,6 +74,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Token responses must never be stored by a browser or a proxy (RFC 6749 §5.1): every /auth
   // answer (each login variant, its errors too) says so.
   app.use('/auth', noStore);
+  // HTTP metrics next, so requests refused before routing (413, 415, 400) are counted too.
+  if (config.metrics.enabled) app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
   // characters are 400 before any handler runs; a body that does not inflate is 400.
   app.use(requireJsonBodies);

@@ -14,6 +14,8 @@ import { DatabaseModule } from './database/database.module';
 import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { TracingModule } from './tracing/tracing.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WriteBlockGuard } from './maintenance/write-block.guard';
 import { PlatformModule } from './platform/platform.module';
@@ -54,6 +56,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(config, options.logDestination),
+        MetricsModule,
+        TracingModule,
         DatabaseModule,
         ClockModule,
         AuthModule,

@@ -1,3 +1,6 @@
+// First: OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT is set) must patch http, Express, Nest
+// and pg before anything loads them.
+import './tracing/register';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';

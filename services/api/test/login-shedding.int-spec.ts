@@ -16,6 +16,7 @@ import { startApiProcess, type ApiProcess } from './support/api-process';
 import { recordFigures } from './support/reliability';
 
 const SPRAY = 200;
+const METRICS_TOKEN = 'shedding-metrics-token-0123456789';
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,7 +31,12 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     const prisma = createPrismaClient({ url: db.url });
     await seedDemoData(prisma, { bcryptCost: 10, nodeEnv: 'test' });
     await prisma.$disconnect();
-    api = await startApiProcess({ DATABASE_URL: db.url, BCRYPT_COST: '10', LOG_LEVEL: 'error' });
+    api = await startApiProcess({
+      DATABASE_URL: db.url,
+      BCRYPT_COST: '10',
+      LOG_LEVEL: 'error',
+      METRICS_TOKEN,
+    });
   });
   afterAll(async () => {
     await api?.stop();
@@ -46,11 +52,13 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
 
   it(`${SPRAY} concurrent logins from ${SPRAY} addresses: the excess is 503 + Retry-After at once, a real login is answered within 3 s, liveness p99 < 50 ms`, async () => {
     // Warm up (the dummy hash, the database pool, the code paths), then the baseline.
-    await login('192.0.2.250', 'warmup@nowhere.test', 'x');
+    const statuses = [(await login('192.0.2.250', 'warmup@nowhere.test', 'x')).status];
     const loginTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
-      expect((await login(`192.0.2.${i + 1}`, 'manager@demo-bistro.test', 'wrong')).status).toBe(401);
+      const status = (await login(`192.0.2.${i + 1}`, 'manager@demo-bistro.test', 'wrong')).status;
+      expect(status).toBe(401);
+      statuses.push(status);
       loginTimes.push(Date.now() - t0);
     }
     const loginMs = percentile(loginTimes, 50);
@@ -130,5 +138,29 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     // takes seconds. The bound is a ratio to this run's own figures (a loaded machine slows the
     // idle probe and the login alike), never under 1.5 s.
     expect(percentile(liveness, 99)).toBeLessThan(Math.max(1_500, 20 * idleLivenessP99, 10 * loginMs));
+
+    // Every answer is counted in chefcloud_login_attempts_total by outcome: 401 invalid, LOGIN_BUSY
+    // shed (another 503, a database timeout under this load, is a database error, not a login
+    // outcome); the queue is empty again.
+    const realCode = real.status === 503 ? ((await real.json()) as { code?: string }).code : undefined;
+    statuses.push(...results.map((r) => r.status), real.status);
+    const busy = results.filter((r) => r.code === 'LOGIN_BUSY').length + (realCode === 'LOGIN_BUSY' ? 1 : 0);
+    const count = (status: number) => statuses.filter((s) => s === status).length;
+    const metrics = await (
+      await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const series = (outcome: string) =>
+      Number(
+        new RegExp(`^chefcloud_login_attempts_total\\{method="password",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(
+          metrics,
+        )?.[1],
+      );
+    expect({ success: series('success'), invalid: series('invalid'), shed: series('shed') }).toEqual({
+      success: count(200),
+      invalid: count(401),
+      shed: busy,
+    });
+    expect(series('shed')).toBeGreaterThan(SPRAY / 2);
+    expect(metrics).toMatch(/^chefcloud_bcrypt_queue_depth 0$/m);
   });
 });

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ClockModule } from '../common/clock/clock.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -25,6 +26,7 @@ import { LoginThrottleRepository } from './throttle/login-throttle.repository';
 @Module({
   imports: [
     ClockModule,
+    MetricsModule,
     UsersModule,
     PassportModule,
     JwtModule.registerAsync({

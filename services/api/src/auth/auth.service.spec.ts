@@ -1,3 +1,4 @@
+import type { MetricsService } from '../metrics/metrics.service';
 import { JwtService } from '@nestjs/jwt';
 import type { Session, User } from '@chefcloud/db';
 import { AppException } from '../common/errors/app-exception';
@@ -58,6 +59,7 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean; needsRehas
     notEvaluated: jest.fn().mockResolvedValue(undefined),
   };
   const jwt = new JwtService({ secret: 's'.repeat(40) });
+  const metrics = { loginAttempt: jest.fn() };
   const service = new AuthService(
     users as unknown as UsersRepository,
     sessions as unknown as SessionsRepository,
@@ -67,8 +69,9 @@ function setup(overrides: { user?: User | null; passwordOk?: boolean; needsRehas
     jwt,
     { jwt: { secret: 's'.repeat(40), secretGenerated: false, ttlSeconds: 100, deviceTtlSeconds: 200 } },
     { now: () => NOW },
+    metrics as unknown as MetricsService,
   );
-  return { service, users, sessions, validator, hasher, throttle, jwt, reservation };
+  return { service, users, sessions, validator, hasher, throttle, jwt, reservation, metrics };
 }
 
 const ctx = { ip: '203.0.113.5', userAgent: 'jest' };
@@ -123,8 +126,9 @@ describe('AuthService.login', () => {
     ['a wrong password', { passwordOk: false }],
     ['an inactive user', { user: { ...user, isActive: false } }],
   ])('refuses %s with the same 401 after one password check', async (_name, overrides) => {
-    const { service, hasher, throttle, sessions, reservation } = setup(overrides);
+    const { service, hasher, throttle, sessions, reservation, metrics } = setup(overrides);
     const error = await service.login({ email: user.email, password: 'pw' }, ctx).catch((e: unknown) => e);
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'invalid');
     expect(error).toBeInstanceOf(AppException);
     expect((error as AppException).getStatus()).toBe(401);
     expect((error as AppException).getResponse()).toEqual({
@@ -155,11 +159,18 @@ describe('AuthService.login', () => {
     expect(users.sampleHashCosts).toHaveBeenCalledTimes(2);
   });
 
-  it('does not look the user up when throttled', async () => {
-    const { service, throttle, users } = setup();
+  it('does not look the user up when throttled (counted as throttled)', async () => {
+    const { service, throttle, users, metrics } = setup();
     throttle.reserve.mockRejectedValue(new AppException('TOO_MANY_ATTEMPTS', 'slow down'));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({ status: 429 });
     expect(users.findByEmail).not.toHaveBeenCalled();
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'throttled');
+  });
+
+  it('counts a successful login', async () => {
+    const { service, metrics } = setup();
+    await service.login({ email: user.email, password: 'pw' }, ctx);
+    expect(metrics.loginAttempt).toHaveBeenCalledWith('password', 'success');
   });
 
   it('answers 503 LOGIN_BUSY with Retry-After when hashing is saturated, and gives the reservation back', async () => {
@@ -172,7 +183,7 @@ describe('AuthService.login', () => {
   });
 
   it('sheds a login refused at admission with 503 LOGIN_BUSY before any throttle or database work', async () => {
-    const { service, hasher, throttle, users } = setup();
+    const { service, hasher, throttle, users, metrics } = setup();
     hasher.admit.mockRejectedValue(new HashingBusyError(2));
     await expect(service.login({ email: user.email, password: 'pw' }, ctx)).rejects.toMatchObject({
       status: 503,
@@ -180,6 +191,7 @@ describe('AuthService.login', () => {
     });
     expect(throttle.reserve).not.toHaveBeenCalled();
     expect(users.findByEmail).not.toHaveBeenCalled();
+    expect(metrics.loginAttempt.mock.calls).toEqual([['password', 'shed']]);
   });
 
   it('gives the reservation back when the user lookup fails, and rethrows', async () => {

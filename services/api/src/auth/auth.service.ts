@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import type { User } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppException } from '../common/errors/app-exception';
+import { countLoginAttempt } from '../metrics/login-attempts';
+import { MetricsService } from '../metrics/metrics.service';
 import { UsersRepository } from '../users/users.repository';
 import {
   DEVICE_PLATFORMS,
@@ -57,6 +59,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'jwt'>,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -64,9 +67,14 @@ export class AuthService {
    * comparison each (a dummy hash of the typical stored cost stands in for a missing user), so
    * neither the body nor the timing tells them apart. The attempt is counted (reserved) per
    * account and per IP BEFORE the password is checked (429 over a limit); a login shed because
-   * hashing is saturated is 503 + Retry-After and gives its reservation back.
+   * hashing is saturated is 503 + Retry-After and gives its reservation back. Each attempt is
+   * counted by outcome (chefcloud_login_attempts_total{method="password"}).
    */
   async login(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
+    return countLoginAttempt(this.metrics, 'password', () => this.passwordLogin(input, ctx));
+  }
+
+  private async passwordLogin(input: LoginInput, ctx: RequestContext): Promise<LoginResponseDto> {
     let user: User;
     try {
       // Admission first: under a spray the excess is refused before it touches the database.

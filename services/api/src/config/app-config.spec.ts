@@ -57,6 +57,28 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the observability settings: metrics on by default, no token, tracing off', () => {
+    const config = loadConfig(base, false);
+    expect(config.metrics).toEqual({ enabled: true, token: null, flagKeys: [] });
+    expect(config.tracing).toEqual({ endpoint: null });
+    const set = loadConfig(
+      {
+        ...base,
+        METRICS_ENABLED: 'false',
+        METRICS_TOKEN: 't'.repeat(16),
+        METRICS_FLAG_KEYS: 'new-menu, beta ,',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      },
+      false,
+    );
+    expect(set.metrics).toEqual({ enabled: false, token: 't'.repeat(16), flagKeys: ['new-menu', 'beta'] });
+    expect(set.tracing).toEqual({ endpoint: 'http://collector:4318' });
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'short' }, false)).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, false)).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+
   it('fails fast without DATABASE_URL, naming the variable', () => {
     expect(() => loadConfig({}, false)).toThrow(ConfigValidationError);
     expect(() => loadConfig({}, false)).toThrow(/DATABASE_URL/);

@@ -41,6 +41,9 @@ export interface AppConfig {
   retention: { sessionRetentionDays: number; intervalMs: number; batchSize: number };
   shutdownTimeoutMs: number;
   bcryptCost: number;
+  metrics: { enabled: boolean; token: string | null; flagKeys: string[] };
+  /** The OTLP endpoint when tracing is on (src/tracing/tracing.ts starts it before the app). */
+  tracing: { endpoint: string | null };
   /** HMAC key of stored badge codes (see BADGE_HASH_KEY). */
   badgeHashKey: string;
 }
@@ -146,6 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     bcryptCost: e.BCRYPT_COST,
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      token: e.METRICS_TOKEN ?? null,
+      flagKeys: e.METRICS_FLAG_KEYS.split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null },
     badgeHashKey:
       e.BADGE_HASH_KEY ??
       (isProduction

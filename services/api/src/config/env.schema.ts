@@ -259,6 +259,21 @@ export const envSchema = z
       .describe(
         'Key of the HMAC under which POS badge codes are stored. Unset: a fixed development key outside production, derived from JWT_SECRET in production (changing it invalidates every enrolled badge)',
       ),
+    // Observability (README "Metrics, alerts and traces").
+    METRICS_ENABLED: bool.default(true).describe('serve Prometheus metrics on GET /metrics and /ops/metrics'),
+    METRICS_TOKEN: z
+      .string()
+      .min(16, 'METRICS_TOKEN must be at least 16 characters')
+      .optional()
+      .describe('bearer token (16+ characters) a scraper must send; unset in production: the metrics paths answer 404'),
+    METRICS_FLAG_KEYS: z
+      .string()
+      .default('')
+      .describe('comma-separated feature-flag keys that get their own label on flag-evaluation metrics'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+      .optional()
+      .describe('OTLP/HTTP collector base URL: set, it turns OpenTelemetry tracing on (read before boot)'),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS !== undefined && env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_KEEP_ALIVE_TIMEOUT_MS)

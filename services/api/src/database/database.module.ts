@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PrismaService } from './prisma.service';
 
 @Global()
-@Module({ providers: [PrismaService], exports: [PrismaService] })
+@Module({ imports: [MetricsModule], providers: [PrismaService], exports: [PrismaService] })
 export class DatabaseModule {}

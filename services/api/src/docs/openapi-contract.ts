@@ -204,7 +204,9 @@ export function applyContract(doc: OpenAPIObject, facts: Map<string, OperationFa
       const id = operation.operationId ?? `${method} ${path}`;
       const fact = facts.get(id);
       if (!fact) throw new Error(`OpenAPI: no route metadata for operation ${id}`);
-      operation.security = fact.isPublic ? [] : [{ bearer: [] }];
+      // A route with its own scheme (the metrics token) keeps it; others: bearer, or none if public.
+      const ownScheme = operation.security?.some((s) => !('bearer' in s));
+      if (!ownScheme) operation.security = fact.isPublic ? [] : [{ bearer: [] }];
       const body = operation.requestBody;
       if (body && !isReference(body)) {
         const schema = body.content['application/json']?.schema;

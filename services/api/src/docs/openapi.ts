@@ -9,6 +9,7 @@ import { MIN_ROLE } from '../auth/roles/roles.decorator';
 import { REQUIRED_FLAG } from '../feature-flags/require-flag.guard';
 import { ALLOW_DURING_MAINTENANCE } from '../maintenance/allow-during-maintenance.decorator';
 import { applyContract, type OperationFacts } from './openapi-contract';
+import { METRICS_SECURITY } from '../metrics/metrics.controller';
 
 const WRITE_METHODS = new Set<RequestMethod>([
   RequestMethod.POST,
@@ -72,6 +73,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(apiVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (the metrics paths only)' },
+      METRICS_SECURITY,
+    )
     .build();
   return applyContract(SwaggerModule.createDocument(app, config), operationFacts(app));
 }

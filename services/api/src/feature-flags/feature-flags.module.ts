@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PlatformModule } from '../platform/platform.module';
 import { FeatureFlagsController } from './feature-flags.controller';
 import { FeatureFlagsRepository } from './feature-flags.repository';
@@ -7,7 +8,7 @@ import { RequireFlagGuard } from './require-flag.guard';
 
 /** Feature flags with an audit trail; exports FeatureFlagsService.isEnabled and the @RequireFlag guard. */
 @Module({
-  imports: [PlatformModule],
+  imports: [MetricsModule, PlatformModule],
   controllers: [FeatureFlagsController],
   providers: [FeatureFlagsRepository, FeatureFlagsService, RequireFlagGuard],
   exports: [FeatureFlagsService, RequireFlagGuard],

@@ -5,6 +5,7 @@ import { AppException } from '../common/errors/app-exception';
 import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
 import { ExpiringMap } from '../common/cache/expiring-map';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
   FLAG_KEY_PATTERN,
@@ -54,6 +55,7 @@ export class FeatureFlagsService {
     private readonly flags: FeatureFlagsRepository,
     private readonly platform: PlatformAdminService,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+    private readonly metrics: MetricsService,
   ) {
     this.ttlMs = config.changeControl.flagCacheTtlMs;
   }
@@ -158,8 +160,17 @@ export class FeatureFlagsService {
     return { items: items.map((a) => (redact ? redactAudit(toAuditDto(a)) : toAuditDto(a))), page, pageSize, total };
   }
 
-  /** Evaluate `key` for a user. Never throws: a missing flag, a missing table or any error gives enabled=false with a reason. */
+  /**
+   * Evaluate `key` for a user. Never throws: a missing flag, a missing table or any error gives
+   * enabled=false with a reason. Counted by reason in chefcloud_flag_evaluations_total.
+   */
   async evaluate(key: string, subject: EvaluationSubject & { orgId: string }): Promise<Evaluation> {
+    const evaluation = await this.resolve(key, subject);
+    this.metrics.flagEvaluated(key, evaluation.reason);
+    return evaluation;
+  }
+
+  private async resolve(key: string, subject: EvaluationSubject & { orgId: string }): Promise<Evaluation> {
     if (!FLAG_KEY_PATTERN.test(key)) return { key, enabled: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };
     try {
       const flag = await this.cachedFlag(subject.orgId, key);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { listShippedMigrations, shippedMigrationsDir, type AppliedMigration } from '@chefcloud/db';
+import type { MetricsService } from '../metrics/metrics.service';
 import type { MigrationHistoryRepository } from './migration-history.repository';
 import { ReadinessService } from './readiness.service';
 import type { SchemaColumnsRepository, SchemaGaps } from './schema-columns.repository';
@@ -16,6 +17,7 @@ function readiness(intervalMs: number, gaps: SchemaGaps = { missing: [], denied:
     { findApplied: () => Promise.resolve(applied) } as unknown as MigrationHistoryRepository,
     { gaps: comparisons } as unknown as SchemaColumnsRepository,
     { healthTimeoutMs: 2_000, readinessSchemaCheckIntervalMs: intervalMs },
+    { readiness: jest.fn(), beforeScrape: jest.fn() } as unknown as MetricsService,
   );
   return {
     service,

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { compareMigrations, isMissingTableError, listShippedMigrations, shippedMigrationsDir } from '@chefcloud/db';
+import { buildInfo } from '../common/build/build-info';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { MigrationHistoryRepository } from './migration-history.repository';
 import { SchemaColumnsRepository, type SchemaGaps } from './schema-columns.repository';
 
@@ -31,28 +31,19 @@ export interface Readiness {
 
 const startedAt = Date.now();
 
-function apiVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 /**
  * Readiness: the database answers and every migration this build ships is applied. The shipped
  * list is read once at boot from the build's own prisma/migrations directory (never a constant),
  * and compared with `_prisma_migrations` on each check. A check answers within
  * HEALTH_TIMEOUT_MS (2 s) even when the database hangs; concurrent checks share one probe.
+ * Every check updates the readiness metrics (pending migrations, schema state, database up),
+ * and each metrics scrape runs a check, so the gauges are fresh even when nobody polls readiness.
  */
 @Injectable()
-export class ReadinessService {
+export class ReadinessService implements OnModuleInit {
   private readonly logger = new Logger('Readiness');
   private readonly shipped = listShippedMigrations(shippedMigrationsDir());
-  private readonly version = apiVersion();
+  private readonly version = buildInfo().version;
   private readonly commit = process.env.RENDER_GIT_COMMIT?.slice(0, 12);
   private inFlight?: Promise<Omit<Readiness, 'version' | 'uptimeSeconds' | 'commit'>>;
   private lastState?: string;
@@ -63,7 +54,12 @@ export class ReadinessService {
     private readonly migrations: MigrationHistoryRepository,
     private readonly columns: SchemaColumnsRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'healthTimeoutMs' | 'readinessSchemaCheckIntervalMs'>,
+    private readonly metrics: MetricsService,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.beforeScrape(() => this.check());
+  }
 
   /**
    * Tables, columns and privileges this build needs that the database lacks: at most one query
@@ -91,6 +87,12 @@ export class ReadinessService {
       );
     });
     const result = await Promise.race([this.inFlight, timeout]).finally(() => clearTimeout(timer));
+    this.metrics.readiness({
+      ready: result.status === 'ok',
+      databaseUp: result.db === 'up',
+      schemaState: result.schema.state,
+      pendingMigrations: result.schema.pending.length,
+    });
     const summary = `${result.status}/${result.db}/${result.schema.state}`;
     if (summary !== this.lastState) {
       this.lastState = summary;

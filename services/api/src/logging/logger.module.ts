@@ -6,6 +6,8 @@ import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
+import { isMetricsPath } from '../metrics/metrics-paths';
+import { traceLogFields } from '../tracing/trace-log-fields';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -44,6 +46,8 @@ export class LoggerModule {
       // Bound once on the root logger (not per request like pino-http's customProps).
       base: { service: 'chefcloud-api', pid: process.pid, hostname: os.hostname() },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // With tracing on, every line written inside a traced request carries its trace id.
+      ...(config.tracing.endpoint ? { mixin: traceLogFields } : {}),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -55,8 +59,15 @@ export class LoggerModule {
       // state changes itself).
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
       // 500 is a bug (error); 503 and other 5xx are expected states (maintenance, database down).
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode === 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Successful metrics scrapes (every 15-60 s, per scraper) are logged at debug only.
+      customLogLevel: (req, res, err) =>
+        err || res.statusCode === 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : isMetricsPath(req.url)
+              ? 'debug'
+              : 'info',
       ...(config.log.pretty && !destination
         ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } }
         : {}),

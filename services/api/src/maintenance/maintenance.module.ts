@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClockModule } from '../common/clock/clock.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PlatformModule } from '../platform/platform.module';
 import { MaintenanceAdminService } from './maintenance-admin.service';
 import { MaintenanceWindowsRepository } from './maintenance-windows.repository';
@@ -11,7 +12,7 @@ import { MaintenanceService } from './maintenance.service';
  * globally after the auth guards by the app module: app.module.ts, GLOBAL_ENHANCERS).
  */
 @Module({
-  imports: [ClockModule, PlatformModule],
+  imports: [ClockModule, MetricsModule, PlatformModule],
   controllers: [MaintenanceController],
   providers: [MaintenanceWindowsRepository, MaintenanceService, MaintenanceAdminService],
   exports: [MaintenanceService],

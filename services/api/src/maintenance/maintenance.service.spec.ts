@@ -1,3 +1,4 @@
+import type { MetricsService } from '../metrics/metrics.service';
 import { Logger } from '@nestjs/common';
 import type { MaintenanceWindow } from '@chefcloud/db';
 import type { MaintenanceWindowsRepository } from './maintenance-windows.repository';
@@ -33,17 +34,22 @@ function setup(ttlMs = 5_000) {
   const repo = {
     findOverlapping: jest.fn<Promise<MaintenanceWindow[]>, [string | null, Date, Date]>().mockResolvedValue([]),
   };
-  const service = new MaintenanceService(repo as unknown as MaintenanceWindowsRepository, {
-    changeControl: {
-      writeBlockEnabled: true,
-      maintenanceCacheTtlMs: ttlMs,
-      maxOpenWindows: 20,
-      flagCacheTtlMs: 0,
-      platformAdminOrgSlug: null,
+  const metrics = { maintenanceFailedOpen: jest.fn() };
+  const service = new MaintenanceService(
+    repo as unknown as MaintenanceWindowsRepository,
+    {
+      changeControl: {
+        writeBlockEnabled: true,
+        maintenanceCacheTtlMs: ttlMs,
+        maxOpenWindows: 20,
+        flagCacheTtlMs: 0,
+        platformAdminOrgSlug: null,
+      },
     },
-  });
+    metrics as unknown as MetricsService,
+  );
   const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  return { service, repo, warn };
+  return { service, repo, warn, metrics };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -120,11 +126,12 @@ describe('MaintenanceService.isBlockedWrite', () => {
   });
 
   describe('fail open when the table does not exist', () => {
-    it('handles Prisma P2021: not blocked, one warning', async () => {
-      const { service, repo, warn } = setup();
+    it('handles Prisma P2021: not blocked (marked fail-open), one warning, each lookup counted', async () => {
+      const { service, repo, warn, metrics } = setup();
       repo.findOverlapping.mockRejectedValue(p2021());
-      await expect(service.isBlockedWrite(at(0), 'org-1')).resolves.toEqual({ blocked: false });
+      await expect(service.isBlockedWrite(at(0), 'org-1')).resolves.toEqual({ blocked: false, failOpen: true });
       await expect(service.activeWindows(at(0), 'org-1')).resolves.toEqual([]);
+      expect(metrics.maintenanceFailedOpen).toHaveBeenCalledTimes(2);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn).toHaveBeenCalledWith(MISSING_TABLE_WARNING);
       expect(MISSING_TABLE_WARNING).toBe(
@@ -142,7 +149,7 @@ describe('MaintenanceService.isBlockedWrite', () => {
       ]) {
         const { service, repo } = setup();
         repo.findOverlapping.mockRejectedValue(error);
-        await expect(service.isBlockedWrite(at(0), 'org-1')).resolves.toEqual({ blocked: false });
+        await expect(service.isBlockedWrite(at(0), 'org-1')).resolves.toEqual({ blocked: false, failOpen: true });
       }
     });
 
@@ -164,10 +171,11 @@ describe('MaintenanceService.isBlockedWrite', () => {
         new Error('relation "orders" does not exist'),
         new Error('boom'),
       ]) {
-        const { service, repo } = setup();
+        const { service, repo, metrics } = setup();
         repo.findOverlapping.mockRejectedValueOnce(error);
         await expect(service.isBlockedWrite(at(0), 'org-1')).rejects.toBe(error);
         await expect(service.isBlockedWrite(at(1), 'org-1')).resolves.toEqual({ blocked: false });
+        expect(metrics.maintenanceFailedOpen).not.toHaveBeenCalled();
         expect(repo.findOverlapping).toHaveBeenCalledTimes(2);
       }
     });

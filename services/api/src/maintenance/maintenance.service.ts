@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isMissingTableError, type MaintenanceWindow } from '@chefcloud/db';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { MaintenanceWindowsRepository } from './maintenance-windows.repository';
 
 export interface BlockDecision {
   blocked: boolean;
   /** The blocking window (the one ending last when several overlap). */
   window?: MaintenanceWindow;
+  /** True when the check failed open (maintenance_windows missing): nothing was checked. */
+  failOpen?: true;
 }
 
 export const MISSING_TABLE_WARNING = 'maintenance_windows table does not exist - failing open (no maintenance check)';
@@ -24,7 +27,7 @@ interface CacheEntry {
  *
  * It must never take the API down (the outage this project exists for): when the
  * maintenance_windows table does not exist it fails open — nothing is blocked, one warning per
- * minute is logged — and any other error propagates (a database outage is a 503, not a pass).
+ * minute is logged, chefcloud_maintenance_fail_open_total counts each lookup — and any other error propagates (a database outage is a 503, not a pass).
  *
  * Answers are cached per org for MAINTENANCE_CACHE_TTL_MS (default 5 s): each entry holds every
  * window overlapping [fetch time, fetch time + TTL], so a window starting or ending inside the
@@ -41,6 +44,7 @@ export class MaintenanceService {
   constructor(
     private readonly windows: MaintenanceWindowsRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+    private readonly metrics: MetricsService,
   ) {
     this.ttlMs = config.changeControl.maintenanceCacheTtlMs;
   }
@@ -48,13 +52,15 @@ export class MaintenanceService {
   /** Whether writes of `orgId` (null: an anonymous caller, global windows only) are blocked at `now`. */
   async isBlockedWrite(now: Date, orgId: string | null): Promise<BlockDecision> {
     const windows = await this.windowsAt(now, orgId);
+    if (windows === 'missing') return { blocked: false, failOpen: true };
     const blocking = windows.find((w) => w.blockWrites);
     return blocking ? { blocked: true, window: blocking } : { blocked: false };
   }
 
   /** Windows of the org and global ones in force at `now` (blocking or not), ending last first. */
   async activeWindows(now: Date, orgId: string | null): Promise<MaintenanceWindow[]> {
-    return this.windowsAt(now, orgId);
+    const windows = await this.windowsAt(now, orgId);
+    return windows === 'missing' ? [] : windows;
   }
 
   /** Forget every cached answer (after a window is created, changed or ended on this instance). */
@@ -62,7 +68,8 @@ export class MaintenanceService {
     this.cache.clear();
   }
 
-  private async windowsAt(now: Date, orgId: string | null): Promise<MaintenanceWindow[]> {
+  /** Windows in force at `now`, or 'missing' when the check fails open (the table does not exist). */
+  private async windowsAt(now: Date, orgId: string | null): Promise<MaintenanceWindow[] | 'missing'> {
     const t = now.getTime();
     const key = orgId ?? '';
     let entry = this.cache.get(key);
@@ -81,8 +88,9 @@ export class MaintenanceService {
       throw error;
     }
     if (windows === 'missing') {
+      this.metrics.maintenanceFailedOpen();
       this.warnMissingTable(t);
-      return [];
+      return 'missing';
     }
     return windows.filter((w) => w.startsAt.getTime() <= t && t < w.endsAt.getTime());
   }

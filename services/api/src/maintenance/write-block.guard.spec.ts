@@ -1,3 +1,4 @@
+import type { MetricsService } from '../metrics/metrics.service';
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { MaintenanceWindow } from '@chefcloud/db';
@@ -59,6 +60,7 @@ function context(
 function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enabled = true) {
   const maintenance = { isBlockedWrite: jest.fn().mockResolvedValue(decision) };
   const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  const metrics = { maintenanceCheck: jest.fn(), writeBlocked: jest.fn() };
   const guard = new WriteBlockGuard(
     maintenance as unknown as MaintenanceService,
     new Reflector(),
@@ -72,9 +74,10 @@ function setup(decision: BlockDecision = { blocked: true, window: WINDOW }, enab
         platformAdminOrgSlug: null,
       },
     },
+    metrics as unknown as MetricsService,
   );
   const run = (ctx: ExecutionContext) => guard.canActivate(ctx).then((allowed) => (allowed ? 'handled' : 'refused'));
-  return { guard, maintenance, run, warn };
+  return { guard, maintenance, run, warn, metrics };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -83,7 +86,7 @@ describe('WriteBlockGuard', () => {
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
     'refuses %s during a blocking window with 503 MAINTENANCE',
     async (method) => {
-      const { run, maintenance } = setup();
+      const { run, maintenance, metrics } = setup();
       const error = await run(context({ method, user: user('L4') })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppException);
       expect((error as AppException).getStatus()).toBe(503);
@@ -95,6 +98,8 @@ describe('WriteBlockGuard', () => {
       });
       expect((error as AppException).headers).toEqual({ 'Retry-After': '91' });
       expect(maintenance.isBlockedWrite).toHaveBeenCalledWith(NOW, 'org-1');
+      expect(metrics.maintenanceCheck).toHaveBeenCalledWith('blocked');
+      expect(metrics.writeBlocked).toHaveBeenCalledWith(method);
     },
   );
 
@@ -104,9 +109,17 @@ describe('WriteBlockGuard', () => {
     expect(maintenance.isBlockedWrite).not.toHaveBeenCalled();
   });
 
-  it('lets writes through when no window blocks', async () => {
-    const { run } = setup({ blocked: false });
+  it('lets writes through when no window blocks, counted as allowed', async () => {
+    const { run, metrics } = setup({ blocked: false });
     await expect(run(context({ method: 'POST', user: user('L1') }))).resolves.toBe('handled');
+    expect(metrics.maintenanceCheck).toHaveBeenCalledWith('allowed');
+    expect(metrics.writeBlocked).not.toHaveBeenCalled();
+  });
+
+  it('lets writes through when the check failed open, counted as fail_open', async () => {
+    const { run, metrics } = setup({ blocked: false, failOpen: true });
+    await expect(run(context({ method: 'POST', user: user('L1') }))).resolves.toBe('handled');
+    expect(metrics.maintenanceCheck).toHaveBeenCalledWith('fail_open');
   });
 
   it('checks anonymous callers against global windows only', async () => {
@@ -124,11 +137,13 @@ describe('WriteBlockGuard', () => {
     expect(maintenance.isBlockedWrite).not.toHaveBeenCalled();
   });
 
-  it('lets L5 bypass with X-Maintenance-Bypass: 1 and logs it', async () => {
-    const { run, warn } = setup();
+  it('lets L5 bypass with X-Maintenance-Bypass: 1, logs it and counts it as bypassed', async () => {
+    const { run, warn, metrics } = setup();
     await expect(
       run(context({ method: 'PATCH', user: user('L5'), headers: { 'x-maintenance-bypass': '1' } })),
     ).resolves.toBe('handled');
+    expect(metrics.maintenanceCheck).toHaveBeenCalledWith('bypassed');
+    expect(metrics.writeBlocked).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(
       expect.objectContaining({ userId: 'u1', windowId: 'w1' }),
       'maintenance write block bypassed by an L5 user',

@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
 import { AppException } from '../common/errors/app-exception';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { ALLOW_DURING_MAINTENANCE } from './allow-during-maintenance.decorator';
 import { MaintenanceService } from './maintenance.service';
 
@@ -27,7 +28,8 @@ interface WriteRequest {
  * may bypass with `X-Maintenance-Bypass: 1` or the original ChefCloud's
  * `X-Bypass-Maintenance: true` (logged). While a blocking window is in force,
  * POST/PUT/PATCH/DELETE get 503 MAINTENANCE with Retry-After = seconds until the window ends.
- * Routes marked @AllowDuringMaintenance() are never blocked.
+ * Routes marked @AllowDuringMaintenance() are never blocked. Each check is counted by outcome
+ * (allowed, blocked, bypassed, fail_open) in chefcloud_maintenance_checks_total.
  * ENABLE_WRITE_BLOCK_MIDDLEWARE=false turns it off (logged at boot). A guard rather than an
  * interceptor: a global interceptor puts every request, reads included, through Nest's
  * interceptor chain (rxjs, AsyncResource.bind), which the benchmark showed costs ~8% of a read.
@@ -42,6 +44,7 @@ export class WriteBlockGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'changeControl'>,
+    private readonly metrics: MetricsService,
   ) {
     this.enabled = config.changeControl.writeBlockEnabled;
     if (!this.enabled)
@@ -61,9 +64,13 @@ export class WriteBlockGuard implements CanActivate {
       return true;
     const now = this.clock.now();
     const decision = await this.maintenance.isBlockedWrite(now, req.user?.orgId ?? null);
-    if (!decision.blocked) return true;
+    if (!decision.blocked) {
+      this.metrics.maintenanceCheck(decision.failOpen ? 'fail_open' : 'allowed');
+      return true;
+    }
     const asksForBypass = req.headers[BYPASS_HEADER] === '1' || req.headers[ORIGINAL_BYPASS_HEADER] === 'true';
     if (req.user?.roleLevel === 'L5' && asksForBypass) {
+      this.metrics.maintenanceCheck('bypassed');
       this.logger.warn(
         {
           userId: req.user.userId,
@@ -76,6 +83,8 @@ export class WriteBlockGuard implements CanActivate {
       );
       return true;
     }
+    this.metrics.maintenanceCheck('blocked');
+    this.metrics.writeBlocked(req.method);
     throw maintenanceError(decision.window as MaintenanceWindow, now);
   }
 }

@@ -1,4 +1,5 @@
 import { Clock } from '../common/clock/clock';
+import { MetricsService } from '../metrics/metrics.service';
 import type { RetentionConnection, RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
 
@@ -37,10 +38,18 @@ function fakeConnection(pending: { expired: number; revoked: number; throttle: n
   return connection;
 }
 
-function service(connection: RetentionConnection) {
+function service(connection: RetentionConnection, metrics = new MetricsService({ metrics: noMetricsConfig })) {
   const repository = { connect: () => Promise.resolve(connection) } as unknown as RetentionRepository;
   const clock = { now: () => NOW } as Clock;
-  return new RetentionService(repository, clock, config);
+  return new RetentionService(repository, clock, config, metrics);
+}
+
+const noMetricsConfig = { enabled: false, token: null, flagKeys: [] };
+
+/** The value of one series in a Prometheus exposition, undefined when absent. */
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describe('RetentionService', () => {
@@ -95,5 +104,29 @@ describe('RetentionService', () => {
     await expect(retention.runOnce()).rejects.toThrow('connection lost');
     expect(retention.stats()).toMatchObject({ runs: 0, failures: 1 });
     expect(connection.closed).toBe(true);
+  });
+
+  it('shows its figures on the metrics endpoint (chefcloud_retention_*), read at scrape time', async () => {
+    const metrics = new MetricsService({ metrics: { enabled: true, token: null, flagKeys: [] } });
+    const before = await metrics.render();
+    expect(value(before, 'chefcloud_retention_runs_total{outcome="completed"}')).toBe(0);
+    const connection = fakeConnection({ expired: 120, revoked: 5, throttle: 7 });
+    const retention = service(connection, metrics);
+    await retention.runOnce();
+    connection.tryLock = () => Promise.resolve(false);
+    await retention.runOnce();
+    connection.tryLock = () => Promise.reject(new Error('connection lost'));
+    await expect(retention.runOnce()).rejects.toThrow('connection lost');
+    const text = await metrics.render();
+    expect(value(text, 'chefcloud_retention_runs_total{outcome="completed"}')).toBe(1);
+    expect(value(text, 'chefcloud_retention_runs_total{outcome="skipped"}')).toBe(1);
+    expect(value(text, 'chefcloud_retention_runs_total{outcome="failed"}')).toBe(1);
+    expect(value(text, 'chefcloud_retention_rows_deleted_total{table="sessions"}')).toBe(125);
+    expect(value(text, 'chefcloud_retention_rows_deleted_total{table="login_throttle"}')).toBe(7);
+    const lastRunAt = retention.stats().lastRunAt?.getTime() ?? 0;
+    expect(lastRunAt).toBeGreaterThan(0);
+    expect(value(text, 'chefcloud_retention_last_run_timestamp_seconds')).toBe(lastRunAt / 1000);
+    expect(value(text, 'chefcloud_retention_last_run_duration_seconds')).toBeGreaterThanOrEqual(0);
+    expect(text).toContain('# TYPE chefcloud_retention_runs_total counter');
   });
 });

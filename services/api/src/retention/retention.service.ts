@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock/clock';
+import { MetricsService } from '../metrics/metrics.service';
 import { RetentionRepository, type RetentionConnection } from './retention.repository';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +59,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly repository: RetentionRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'retention' | 'loginThrottle'>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.observeRetention(() => this.stats());
+  }
 
   onApplicationBootstrap(): void {
     const { intervalMs } = this.config.retention;

@@ -17,7 +17,7 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ApiProcess> {
+export async function startApiProcess(env: NodeJS.ProcessEnv, startTimeoutMs = 30_000): Promise<ApiProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -39,7 +39,7 @@ export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ApiProces
   const url = `http://127.0.0.1:${port}`;
   // What fetch receives from it is validated against docs/openapi.json (openapi-setup.ts).
   validateProcessResponses(url);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
     try {
@@ -47,7 +47,10 @@ export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ApiProces
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`the API did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // leave nothing behind
+      throw new Error(`the API did not start within ${startTimeoutMs} ms:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,10 +1,26 @@
+import os from 'node:os';
+import type { MetricsService } from '../../metrics/metrics.service';
 import bcrypt from 'bcrypt';
 import { BoundedSemaphore, bcryptCost, COSTS_REMEMBERED, HashingBusyError, PasswordHasher } from './password-hasher';
 
+const noMetrics = { observeBcryptQueue: () => undefined } as unknown as MetricsService;
 const config = (bcryptCost = 4) => ({ bcryptCost, loginHashing: { queueMax: 64, queueWaitMs: 2000 } });
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher(config());
+  let queueDepth: () => number = () => -1;
+  const hasher = new PasswordHasher(config(), {
+    observeBcryptQueue: (source: () => number) => (queueDepth = source),
+  } as unknown as MetricsService);
+
+  it('reports its queue depth to the metrics: 0 when idle, the comparisons waiting for a slot when busy', async () => {
+    expect(queueDepth()).toBe(0);
+    const hash = await bcrypt.hash('s3cret', 4);
+    const slots = Math.max(1, Math.min(4, os.availableParallelism()));
+    const checks = Array.from({ length: slots + 3 }, () => hasher.verify('s3cret', hash));
+    expect(queueDepth()).toBe(3);
+    await Promise.all(checks);
+    expect(queueDepth()).toBe(0);
+  });
 
   it('verifies a password against its hash', async () => {
     const hash = await bcrypt.hash('s3cret', 4);
@@ -14,7 +30,7 @@ describe('PasswordHasher', () => {
 
   it('burns a comparison against a dummy hash of the configured cost when there is no hash', async () => {
     const compare = jest.spyOn(bcrypt, 'compare');
-    await expect(new PasswordHasher(config()).verify('anything', undefined)).resolves.toEqual({
+    await expect(new PasswordHasher(config(), noMetrics).verify('anything', undefined)).resolves.toEqual({
       ok: false,
       needsRehash: false,
     });
@@ -24,7 +40,7 @@ describe('PasswordHasher', () => {
   });
 
   it('makes an unknown email pay the cost the stored hashes have, not BCRYPT_COST', async () => {
-    const h = new PasswordHasher(config(4));
+    const h = new PasswordHasher(config(4), noMetrics);
     h.noteStoredCosts([5, 5, 4]);
     expect(h.typicalStoredCost).toBe(5);
     const compare = jest.spyOn(bcrypt, 'compare');
@@ -34,7 +50,7 @@ describe('PasswordHasher', () => {
   });
 
   it('forgets old costs as newer hashes are seen (after rehashing, the typical cost follows)', () => {
-    const h = new PasswordHasher(config(4));
+    const h = new PasswordHasher(config(4), noMetrics);
     h.noteStoredCosts(Array.from({ length: COSTS_REMEMBERED }, () => 12));
     h.noteStoredCosts(Array.from({ length: COSTS_REMEMBERED / 2 + 1 }, () => 4));
     expect(h.typicalStoredCost).toBe(4);
@@ -68,7 +84,11 @@ describe('BoundedSemaphore', () => {
         running--;
         return id;
       });
-    await expect(Promise.all([1, 2, 3, 4, 5].map(task))).resolves.toEqual([1, 2, 3, 4, 5]);
+    const all = Promise.all([1, 2, 3, 4, 5].map(task));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(semaphore.queued).toBe(3);
+    await expect(all).resolves.toEqual([1, 2, 3, 4, 5]);
+    expect(semaphore.queued).toBe(0);
     expect(peak).toBe(2);
     expect(order.slice(2)).toEqual([3, 4, 5]);
   });

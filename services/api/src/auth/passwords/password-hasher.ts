@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 
 /** Thrown when a hashing task is shed: the queue is full, or it would wait past its deadline. */
 export class HashingBusyError extends Error {
@@ -143,7 +144,7 @@ export class PasswordHasher {
   private readonly slots: BoundedSemaphore;
   private readonly cost: number;
 
-  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost' | 'loginHashing'>) {
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'bcryptCost' | 'loginHashing'>, metrics: MetricsService) {
     this.cost = config.bcryptCost;
     this.slots = new BoundedSemaphore(
       Math.max(1, Math.min(4, os.availableParallelism())),
@@ -152,6 +153,7 @@ export class PasswordHasher {
     );
     // Computed once in the background at startup (on the thread pool), ready before the first login.
     void this.dummyHash(this.cost);
+    metrics.observeBcryptQueue(() => this.slots.queued);
   }
 
   /** Record the costs of a sample of stored hashes (the dummy then takes the most common one). */

@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hashBadge, type User } from '@chefcloud/db';
 import { AppException } from '../../common/errors/app-exception';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { countLoginAttempt } from '../../metrics/login-attempts';
+import { MetricsService } from '../../metrics/metrics.service';
 import { UsersRepository } from '../../users/users.repository';
 import { AuthService, loginBusy, type RequestContext } from '../auth.service';
 import type { AuthUser } from '../auth.types';
@@ -48,9 +50,20 @@ export class PosAuthService {
     private readonly throttle: LoginThrottleService,
     private readonly auth: AuthService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'badgeHashKey'>,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async pinLogin(dto: PinLoginDto, ctx: RequestContext): Promise<LoginResponseDto> {
+  /** A PIN sign-in, counted by outcome in chefcloud_login_attempts_total{method="pin"}. */
+  pinLogin(dto: PinLoginDto, ctx: RequestContext): Promise<LoginResponseDto> {
+    return countLoginAttempt(this.metrics, 'pin', () => this.signInWithPin(dto, ctx));
+  }
+
+  /** A badge swipe, counted by outcome in chefcloud_login_attempts_total{method="badge"}. */
+  badgeLogin(dto: BadgeSwipeDto, ctx: RequestContext): Promise<LoginResponseDto> {
+    return countLoginAttempt(this.metrics, 'badge', () => this.signInWithBadge(dto, ctx));
+  }
+
+  private async signInWithPin(dto: PinLoginDto, ctx: RequestContext): Promise<LoginResponseDto> {
     let user: User;
     try {
       user = await this.hasher.admit(() => this.checkPin(dto, ctx));
@@ -61,7 +74,7 @@ export class PosAuthService {
     return this.auth.openSession(user, dto.platform ?? 'POS_DESKTOP', ctx);
   }
 
-  async badgeLogin(dto: BadgeSwipeDto, ctx: RequestContext): Promise<LoginResponseDto> {
+  private async signInWithBadge(dto: BadgeSwipeDto, ctx: RequestContext): Promise<LoginResponseDto> {
     if (PAYMENT_CARD_TRACK.test(dto.badgeId)) {
       throw new AppException('PAYMENT_CARD_REJECTED', 'Payment card data rejected');
     }

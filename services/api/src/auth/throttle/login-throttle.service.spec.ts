@@ -1,3 +1,4 @@
+import type { MetricsService } from '../../metrics/metrics.service';
 import { accountKey, credentialKey, ipFailureKey, LoginThrottleService } from './login-throttle.service';
 import { MemoryThrottleStore } from './throttle-store';
 
@@ -10,7 +11,13 @@ function setup() {
   const clock = { advance: (ms: number) => (now += ms) };
   jest.spyOn(Date, 'now').mockImplementation(() => now);
   const store = new MemoryThrottleStore(() => now);
-  return { service: new LoginThrottleService(limits, store), store, clock };
+  const metrics = { throttleHit: jest.fn() };
+  return {
+    service: new LoginThrottleService(limits, store, metrics as unknown as MetricsService),
+    store,
+    clock,
+    metrics,
+  };
 }
 
 const attempt = (ip: string, email: string) => ({ ip, account: accountKey(email) });
@@ -19,29 +26,32 @@ afterEach(() => jest.restoreAllMocks());
 
 describe('LoginThrottleService', () => {
   it('refuses an address after LOGIN_THROTTLE_IP_LIMIT failures with 429 and Retry-After until the window ends', async () => {
-    const { service, clock } = setup();
+    const { service, clock, metrics } = setup();
     for (let i = 0; i < 3; i++) await service.failed(await service.reserve(attempt('1.1.1.1', `u${i}@x.test`)));
     const error = await service.reserve(attempt('1.1.1.1', 'u9@x.test')).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
+    expect(metrics.throttleHit.mock.calls).toEqual([['ip_failures']]);
     await expect(service.reserve(attempt('2.2.2.2', 'u9@x.test'))).resolves.toBeDefined();
     clock.advance(60_000);
     await expect(service.reserve(attempt('1.1.1.1', 'u8@x.test'))).resolves.toBeDefined();
   });
 
   it('does not count successes against the address (a shared restaurant network), up to the attempt ceiling', async () => {
-    const { service } = setup();
+    const { service, metrics } = setup();
     for (let i = 0; i < 6; i++) await service.succeeded(await service.reserve(attempt('1.1.1.1', `staff${i}@x.test`)));
     // 6 successes: no failures on record, but every attempt counts against the much higher ceiling.
     await expect(service.reserve(attempt('1.1.1.1', 'staff7@x.test'))).rejects.toMatchObject({ status: 429 });
+    expect(metrics.throttleHit.mock.calls).toEqual([['ip_attempts']]);
   });
 
   it('counts an account attempt BEFORE the check: the limit holds for attempts still in flight', async () => {
-    const { service } = setup();
+    const { service, metrics } = setup();
     const inFlight = await Promise.allSettled(
       ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'].map((ip) => service.reserve(attempt(ip, 'a@x.test'))),
     );
     expect(inFlight.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     expect(inFlight[2]).toMatchObject({ reason: { status: 429, headers: { 'Retry-After': '900' } } });
+    expect(metrics.throttleHit.mock.calls).toEqual([['account'], ['account']]);
   });
 
   it('a success clears the account attempts up to its own; later ones stay counted', async () => {

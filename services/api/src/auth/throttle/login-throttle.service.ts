@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AppException } from '../../common/errors/app-exception';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { ThrottleCount, ThrottleStore } from './throttle-store';
 
 export const THROTTLE_STORE = Symbol('THROTTLE_STORE');
@@ -46,6 +47,7 @@ export class LoginThrottleService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
     @Inject(THROTTLE_STORE) private readonly store: ThrottleStore,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -59,9 +61,16 @@ export class LoginThrottleService {
       { key: ipFailureKey(attempt.ip), windowSeconds: ipWindowSeconds },
       { key: ipKey(attempt.ip), windowSeconds: ipWindowSeconds },
     ]);
-    if (ipAttempts.hits > ipAttemptLimit) throw tooManyAttempts(ipAttempts);
-    if (ipFailures.hits > ipLimit) throw tooManyAttempts(ipFailures);
+    if (ipAttempts.hits > ipAttemptLimit) {
+      this.metrics.throttleHit('ip_attempts');
+      throw tooManyAttempts(ipAttempts);
+    }
+    if (ipFailures.hits > ipLimit) {
+      this.metrics.throttleHit('ip_failures');
+      throw tooManyAttempts(ipFailures);
+    }
     if (account.hits > accountLimit) {
+      this.metrics.throttleHit('account');
       // Refused for the account's sake: not a failure of this address (an attacker locking an
       // owner's account must not also lock out the restaurant network she signs in from).
       await this.store.release([{ key: ipFailureKey(attempt.ip), startedAt: ipFailures.startedAt, by: 1 }]);

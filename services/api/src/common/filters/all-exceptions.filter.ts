@@ -1,5 +1,7 @@
-import { ArgumentsHost, Catch, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { databaseErrorClass } from '../../metrics/database-error-class';
+import { MetricsService } from '../../metrics/metrics.service';
 import { mapBodyParsingError } from './mappers/body-parsing.mapper';
 import { mapDatabaseError } from './mappers/database-error.mapper';
 import { mapHttpException } from './mappers/http-exception.mapper';
@@ -28,16 +30,24 @@ function withChallenge(mapped: MappedError): MappedError {
   return { ...mapped, headers: { ...mapped.headers, 'WWW-Authenticate': DEFAULT_CHALLENGE } };
 }
 
-/** The one exception filter: every error response is the envelope, with the request id. */
+/**
+ * The one exception filter: every error response is the envelope, with the request id. Requests
+ * failed by the database are counted by class in chefcloud_db_errors_total.
+ */
 @Catch()
+@Injectable()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
+
+  constructor(private readonly metrics: MetricsService) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
     const { status, body, headers } = mapException(exception);
+    const databaseError = databaseErrorClass(String(body.code), exception);
+    if (databaseError) this.metrics.databaseError(databaseError);
     if (status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       const line = {
