@@ -202,7 +202,8 @@ export function applyContract(doc: OpenAPIObject, facts: Map<string, OperationFa
       const operation = item[method];
       if (!operation) continue;
       const id = operation.operationId ?? `${method} ${path}`;
-      const fact = facts.get(id);
+      // A handler on several paths gets `<Controller>_<method>[n]` operationIds: same metadata.
+      const fact = facts.get(id.replace(/\[\d+\]$/, ''));
       if (!fact) throw new Error(`OpenAPI: no route metadata for operation ${id}`);
       // A route with its own scheme (the metrics token) keeps it; others: bearer, or none if public.
       const ownScheme = operation.security?.some((s) => !('bearer' in s));
