@@ -222,10 +222,18 @@ describe('concurrency bursts (real PostgreSQL)', () => {
         ),
       );
     const [org, global] = await Promise.all([burst(owner, false), burst(platformAdmin, true)]);
-    expect(org.filter((s) => s === 201)).toHaveLength(10);
-    expect(global.filter((s) => s === 201)).toHaveLength(10);
-    expect(await t.prisma.maintenanceWindow.count({ where: { orgId: null } })).toBe(10);
     figures.capBurst = { perOwner: BURST, cap: 10, org: countBy(org), global: countBy(global) };
-    expect(org.filter((s) => s === 409)).toHaveLength(BURST - 10);
+    // Creates of one scope are serialized: on a loaded machine a few may wait past the database
+    // timeouts and answer 503 + Retry-After (never created). The rest fill the cap exactly.
+    for (const [statuses, where] of [
+      [org, { orgId: { not: null } }],
+      [global, { orgId: null }],
+    ] as const) {
+      const unavailable = statuses.filter((s) => s === 503).length;
+      expect(unavailable).toBeLessThanOrEqual(BURST / 4);
+      expect(statuses.filter((s) => ![201, 409, 503].includes(s))).toEqual([]);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(Math.min(10, BURST - unavailable));
+      expect(await t.prisma.maintenanceWindow.count({ where })).toBe(Math.min(10, BURST - unavailable));
+    }
   });
 });
