@@ -14,6 +14,7 @@ ENV TURBO_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false CHECKPOINT_DISAB
 WORKDIR /app
 # Manifests first, so the dependency layer is cached until a lockfile or package.json changes.
 COPY package.json package-lock.json turbo.json tsconfig.base.json jest.shared.js ./
+COPY packages/api-client/package.json packages/api-client/
 COPY packages/bench/package.json packages/bench/
 COPY packages/db/package.json packages/db/
 COPY packages/deploy/package.json packages/deploy/
@@ -30,6 +31,7 @@ FROM node:22-bookworm-slim AS production-deps
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/api-client/package.json packages/api-client/
 COPY packages/bench/package.json packages/bench/
 COPY packages/db/package.json packages/db/
 COPY packages/deploy/package.json packages/deploy/

@@ -56,7 +56,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies every workspace manifest before npm ci (npm ci needs them all)', () => {
-    const workspaces = ['packages/bench', 'packages/db', 'packages/deploy', 'services/api'];
+    const workspaces = ['packages/api-client', 'packages/bench', 'packages/db', 'packages/deploy', 'services/api'];
     for (const stage of [build, productionDeps]) {
       const copies = stage.instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
       const ci = stage.instructions.findIndex((i) => i.instruction === 'RUN' && /npm ci/.test(i.args));
