@@ -10,16 +10,26 @@ import net from 'node:net';
 import { createPrismaClient, seedDemoData } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { startApiProcess, type ApiProcess } from './support/api-process';
+import { committedValidator, recordResponse } from './support/openapi-validation';
 import { recordFigures } from './support/reliability';
 
 /** GET on `agent` (one keep-alive socket); resolves with the status and whether the socket was reused. */
 function get(api: ApiProcess, agent: http.Agent): Promise<{ status: number; reused: boolean; port: number }> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${api.url}/api/health/live`, { agent }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, port: req.socket?.localPort ?? 0 }),
-      );
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        // Raw node:http, not fetch: validated against the contract here, like every other response.
+        recordResponse(committedValidator(), {
+          method: 'GET',
+          url: '/api/health/live',
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        });
+        resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, port: req.socket?.localPort ?? 0 });
+      });
     });
     req.on('error', reject);
   });
