@@ -5,7 +5,8 @@
  * written to a temp copy of the migrations folder (never to the real one):
  *   - expand-only (a new nullable column): the N-1 gate passes, and the rehearsal's three
  *     variants end with zero failed requests and the expected outcome;
- *   - a rename of a column the old release reads: the N-1 gate fails naming the request, and
+ *   - a rename of a column the old release reads: the N-1 gate fails naming the health check
+ *     that reports the column missing, and
  *     the rehearsal counts failed requests in the "migrating" phase.
  */
 import { spawnSync } from 'node:child_process';
@@ -61,7 +62,8 @@ describe('the N-1 gate: npm run deploy:compat', () => {
   it('fails a rename of a column the previous release reads, naming the request and the expand/contract rule', async () => {
     const { code, out } = await npmRun(['deploy:compat', '--', ...common, '--migrations-dir', rename], env);
     expect(out).toMatch(
-      /deploy:compat: FAILED — release \w{7} \(HEAD\) cannot live with HEAD's schema: password login: POST \/auth\/login → 500/,
+      // The old release's readiness checks every mapped column: it names the renamed one itself.
+      /deploy:compat: FAILED — release \w{7} \(HEAD\) cannot live with HEAD's schema: its health check GET \/api\/health answered 503 .*"missing":\["users\.first_name"\]/,
     );
     expect(out).toContain("HEAD's new migrations: 20990101000000_users_given_name");
     expect(out).toContain('docs/runbooks/expand-contract.md');
@@ -110,7 +112,7 @@ describe('the rehearsal: npm run deploy:rehearse', () => {
     expect(code).toBe(0);
   });
 
-  it('counts failed requests during "migrating" when the migration renames a column the old release reads', async () => {
+  it('counts failed requests (503, never 500) during "migrating" when the migration renames a column the releases read; the new release never turns healthy', async () => {
     const reports = path.join(temp, 'rename-reports');
     const { code, out } = await npmRun(
       [
@@ -130,8 +132,13 @@ describe('the rehearsal: npm run deploy:rehearse', () => {
     );
     const migrating = report(reports, 'default').phases.find((p) => p.phase === 'migrating')!;
     expect(migrating.failed).toBeGreaterThan(0);
-    expect(migrating.non2xx['500']).toBeGreaterThan(0);
-    expect(out).toMatch(/rehearsal default: \d+ requests, [1-9]\d* failed, deploy succeeded\n/);
+    // 503s (the old release's routes that read the renamed column, then no healthy server at
+    // all once its readiness fails), never a 500.
+    expect(migrating.non2xx['503']).toBeGreaterThan(0);
+    expect(migrating.non2xx['500']).toBeUndefined();
+    // The new release maps the old column name too: its readiness names it missing, so it never
+    // turns healthy and the deploy fails (the old release keeps the traffic, answering 503s).
+    expect(out).toMatch(/rehearsal default: \d+ requests, [1-9]\d* failed, deploy failed \(expected it to succeed\)\n/);
     expect(code).toBe(1);
   });
 });
