@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toUserDto } from '../auth/auth.service';
 import type { AuthUser } from '../auth/auth.types';
 import { AppException } from '../common/errors/app-exception';
 import { UsersRepository } from '../users/users.repository';
@@ -13,14 +14,7 @@ export class MeService {
     if (!user) throw new AppException('UNAUTHORIZED', 'The session has ended; sign in again');
     const profile = user.employeeProfile;
     return {
-      id: user.id,
-      email: user.email,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      roleLevel: user.roleLevel,
-      jobRole: user.jobRole,
-      orgId: user.orgId,
-      branchId: user.branchId,
+      ...toUserDto(user),
       isActive: user.isActive,
       org: { id: user.org.id, name: user.org.name, slug: user.org.slug },
       branch: user.branch ? { id: user.branch.id, name: user.branch.name, timezone: user.branch.timezone } : null,

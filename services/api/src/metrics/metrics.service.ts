@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { buildInfo } from '../common/build/build-info';
+import type { RetentionStats } from '../retention/retention.service';
 
 /** Every metric name starts with this (process metrics included). */
 export const METRIC_PREFIX = 'chefcloud_';
@@ -28,15 +29,7 @@ export interface PoolSample {
 }
 
 /** The retention job's counters since this process started (RetentionService.stats()). */
-export interface RetentionSample {
-  runs: number;
-  skipped: number;
-  failures: number;
-  sessionsDeleted: number;
-  throttleRowsDeleted: number;
-  lastRunAt: Date | null;
-  lastRunDurationMs: number | null;
-}
+export type RetentionSample = RetentionStats;
 
 const LOGIN_METHODS: readonly LoginMethod[] = ['password', 'pin', 'badge'];
 const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid', 'throttled', 'shed'];
