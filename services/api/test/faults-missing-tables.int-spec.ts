@@ -28,6 +28,10 @@ const CALLS: Call[] = [
   { name: 'GET /ops/maintenance/active', run: (t, token) => t.http.get('/ops/maintenance/active').set(bearer(token)) },
   { name: 'GET /ops/maintenance/list', run: (t, token) => t.http.get('/ops/maintenance/list').set(bearer(token)) },
   {
+    name: 'GET /ops/maintenance?cursor= (keyset)',
+    run: (t, token) => t.http.get('/ops/maintenance?cursor=').set(bearer(token)),
+  },
+  {
     name: 'POST /ops/maintenance',
     run: (t, token) =>
       t.http
@@ -67,6 +71,10 @@ const CALLS: Call[] = [
   },
   { name: 'GET /ops/flags/:key/audit', run: (t, token) => t.http.get('/ops/flags/drop-flag/audit').set(bearer(token)) },
   {
+    name: 'GET /ops/flags/:key/audit?cursor= (keyset)',
+    run: (t, token) => t.http.get('/ops/flags/drop-flag/audit?cursor=').set(bearer(token)),
+  },
+  {
     name: 'GET /ops/flags/:key/evaluate',
     run: (t, token) => t.http.get('/ops/flags/drop-flag/evaluate').set(bearer(token)),
   },
@@ -82,6 +90,7 @@ const EXPECTED: Record<string, Record<string, [number, string?]>> = {
     'GET /ops/maintenance/active': [200],
     'POST /ops/maintenance': [503, 'SCHEMA_NOT_MIGRATED'],
     'GET /ops/maintenance/list': [503, 'SCHEMA_NOT_MIGRATED'],
+    'GET /ops/maintenance?cursor= (keyset)': [503, 'SCHEMA_NOT_MIGRATED'],
     'PATCH /ops/maintenance/:id': [503, 'SCHEMA_NOT_MIGRATED'],
     'POST /ops/maintenance/:id/end': [503, 'SCHEMA_NOT_MIGRATED'],
     'PATCH /ops/flags/:key': [200],
@@ -107,6 +116,7 @@ const EXPECTED: Record<string, Record<string, [number, string?]>> = {
     'PATCH /ops/flags/:key/toggle': [503, 'SCHEMA_NOT_MIGRATED'],
     'POST /ops/flags/:key/kill': [503, 'SCHEMA_NOT_MIGRATED'],
     'GET /ops/flags/:key/audit': [503, 'SCHEMA_NOT_MIGRATED'],
+    'GET /ops/flags/:key/audit?cursor= (keyset)': [503, 'SCHEMA_NOT_MIGRATED'],
     'GET /ops/flags/:key/evaluate': [200],
   },
 };

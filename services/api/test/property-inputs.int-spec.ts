@@ -370,7 +370,7 @@ describe('property: every input field × {missing, null, wrong type, boundary, e
 
   it('GET /ops/flags/:key/audit and /ops/maintenance/list with any query', async () => {
     const query = fc.dictionary(
-      fc.constantFrom('page', 'pageSize', 'from', 'to', 'other'),
+      fc.constantFrom('page', 'pageSize', 'cursor', 'from', 'to', 'other'),
       fc.oneof(fc.string({ maxLength: 30 }), extremeInstant, boundaryNumber.map(String)),
       { maxKeys: 4 },
     );

@@ -15,6 +15,7 @@
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { DEMO_PASSWORD, seedScaleData, seedTenantHistory } from '@chefcloud/db';
+import { encodeCursor } from '../src/common/pagination/keyset-cursor';
 import { RetentionService } from '../src/retention/retention.service';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
@@ -37,7 +38,16 @@ interface Captured {
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
+}
+
+/** Rows each scan node of `table` produced (EXPLAIN ANALYZE), summed. */
+function rowsScanned(node: PlanNode, table: string): number {
+  const own = / Scan$/.test(node['Node Type']) && node['Relation Name'] === table;
+  const here = own ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
+  return here + (node.Plans ?? []).reduce((sum, child) => sum + rowsScanned(child, table), 0);
 }
 
 function seqScans(node: PlanNode, out: string[] = []): string[] {
@@ -51,6 +61,8 @@ describe('query plans of the hot paths on a seeded database', () => {
   let explain: pg.Client;
   let largeTables: Set<string>;
   const captured = new Map<string, Captured>();
+  /** Where the statements go while `capturing` (the keyset test records its own). */
+  let sink = captured;
   let capturing = false;
   const originalQuery = pg.Client.prototype.query;
 
@@ -84,7 +96,7 @@ describe('query plans of the hot paths on a seeded database', () => {
         const text = typeof config === 'string' ? config : config?.text;
         const params = (typeof config === 'string' ? values : (config?.values ?? values)) ?? [];
         if (typeof text === 'string' && /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text))
-          captured.set(text, { text, values: Array.isArray(params) ? params : [] });
+          sink.set(text, { text, values: Array.isArray(params) ? params : [] });
       }
       return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
     };
@@ -131,6 +143,71 @@ describe('query plans of the hot paths on a seeded database', () => {
       if (scans.length) offenders.push(`Seq Scan on ${scans.join(', ')}: ${text.replace(/\s+/g, ' ')}`);
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('keyset pages (cursor) read an index range from the position: no OFFSET, no COUNT, no Seq Scan, as cheap deep as first', async () => {
+    const token = await t.login(DEMO.owner);
+    const auth = { Authorization: `Bearer ${token}` };
+    const owner = await t.prisma.user.findUniqueOrThrow({ where: { email: DEMO.owner } });
+    // Deep positions built from the seeded data: row 1,500 of the trail, window 400 of the list.
+    const [deepAudit] = await explain
+      .query<{ id: string; created_at: Date }>(
+        `SELECT id, created_at FROM flag_audits WHERE org_id = $1 AND flag_key = 'plan-flag'
+       ORDER BY created_at DESC, id DESC OFFSET 1500 LIMIT 1`,
+        [owner.orgId],
+      )
+      .then((r) => r.rows);
+    const [deepWindow] = await explain
+      .query<{ id: string; starts_at: Date }>(
+        `SELECT id, starts_at FROM maintenance_windows WHERE org_id = $1 OR org_id IS NULL
+       ORDER BY starts_at DESC, id DESC OFFSET 400 LIMIT 1`,
+        [owner.orgId],
+      )
+      .then((r) => r.rows);
+    const auditCursor = encodeCursor('flag-audit', { at: deepAudit.created_at, id: deepAudit.id });
+    const windowCursor = encodeCursor('maintenance-window', { at: deepWindow.starts_at, id: deepWindow.id });
+
+    const { rows: counts } = await explain.query<{ audits: number; windows: number }>(
+      `SELECT (SELECT count(*)::int FROM flag_audits WHERE org_id = $1 AND flag_key = 'plan-flag') AS audits,
+              (SELECT count(*)::int FROM maintenance_windows WHERE org_id = $1 OR org_id IS NULL) AS windows`,
+      [owner.orgId],
+    );
+    const pages = [
+      { url: '/ops/flags/plan-flag/audit?cursor=&pageSize=20', position: 0, total: counts[0].audits },
+      { url: `/ops/flags/plan-flag/audit?cursor=${auditCursor}&pageSize=20`, position: 1500, total: counts[0].audits },
+      { url: '/ops/maintenance?cursor=&pageSize=20', position: 0, total: counts[0].windows },
+      { url: `/ops/maintenance/list?cursor=${windowCursor}&pageSize=20`, position: 400, total: counts[0].windows },
+    ];
+    for (const page of pages) {
+      const statements = new Map<string, Captured>();
+      sink = statements;
+      capturing = true;
+      try {
+        await t.http.get(page.url).set(auth).expect(200);
+      } finally {
+        capturing = false;
+        sink = captured;
+      }
+      const listReads = [...statements.values()].filter((c) => /\b(flag_audits|maintenance_windows)\b/.test(c.text));
+      expect(listReads).toHaveLength(1);
+      const { text, values } = listReads[0];
+      expect(text).not.toMatch(/\bCOUNT\s*\(/i);
+      // Prisma writes `LIMIT $n OFFSET $m` for any `take`; the offset it binds must be 0.
+      const offset = /\bOFFSET\s+\$(\d+)/i.exec(text);
+      if (offset) expect(Number(values[Number(offset[1]) - 1])).toBe(0);
+      else expect(text).not.toMatch(/\bOFFSET\b/i);
+      const { rows } = await explain.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`,
+        values,
+      );
+      const plan = rows[0]['QUERY PLAN'][0].Plan;
+      expect(seqScans(plan).filter((table) => largeTables.has(table))).toEqual([]);
+      // The index range starts at the position: no row before it is read (an OFFSET page reads
+      // all `position` of them), and at most the page (+1) per owner or what is left after it.
+      const read = rowsScanned(plan, 'flag_audits') + rowsScanned(plan, 'maintenance_windows');
+      expect(read).toBeLessThanOrEqual(Math.max(2 * 21 + 10, page.total - page.position + 1));
+      if (page.position > 0) expect(read).toBeLessThan(page.position);
+    }
   });
 
   it('catches a missing index: without sessions_expires_at_idx the retention delete reads the whole table', async () => {

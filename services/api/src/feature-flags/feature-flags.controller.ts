@@ -17,8 +17,8 @@ import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
-import { PageQueryDto } from '../common/pagination/pagination.dto';
-import { PAGINATION_HEADERS, sendPage } from '../common/pagination/pagination-headers';
+import { KeysetPageQueryDto, PageQueryDto } from '../common/pagination/pagination.dto';
+import { KEYSET_PAGING_HEADERS, PAGINATION_HEADERS, sendPage } from '../common/pagination/pagination-headers';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from '../maintenance/allow-during-maintenance.decorator';
 import {
@@ -144,14 +144,19 @@ export class FeatureFlagsController {
   @Get(':key/audit')
   @Roles('L4')
   @ApiOperation({
-    summary: 'The flag’s audit trail with the acting user, newest first, as a bare array (X-Total-Count, Link)',
+    summary:
+      'The flag’s audit trail with the acting user, newest first, as a bare array; by page (X-Total-Count, Link) or by keyset cursor (Link rel="next")',
   })
-  @ApiOkResponse({ type: [FlagAuditDto], headers: pagingHeaders })
+  @ApiOkResponse({ type: [FlagAuditDto], headers: KEYSET_PAGING_HEADERS })
+  @ApiBadRequestResponse({
+    type: ErrorEnvelopeDto,
+    description: 'INVALID_CURSOR: a cursor this list did not issue, or cursor with page',
+  })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto })
   async audit(
     @CurrentUser() user: AuthUser,
     @Param('key', FLAG_KEY) key: string,
-    @Query() query: PageQueryDto,
+    @Query() query: KeysetPageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<FlagAuditDto[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type FeatureFlag, type FlagAction, type FlagAudit } from '@chefcloud/db';
+import type { KeysetPosition } from '../common/pagination/keyset-cursor';
 import { PrismaService } from '../database/prisma.service';
 
 type Tx = Prisma.TransactionClient;
@@ -98,6 +99,25 @@ export class FeatureFlagsRepository {
       const after = await tx.featureFlag.update({ where: { id: flagId }, data: change(before) });
       await appendAudit(tx, action, before, after, audit);
       return after;
+    });
+  }
+
+  /**
+   * Up to `take` audit rows of the flag after `after` in (createdAt DESC, id DESC) order; from the
+   * newest when `after` is null. Keyset: `(created_at, id) < (after)`, written as `created_at <=
+   * after.at AND NOT (created_at = after.at AND id >= after.id)` so flag_audits(org_id, flag_key,
+   * created_at, id) serves it as an index range that starts at the position (no OFFSET, no count).
+   */
+  auditsAfter(orgId: string | null, key: string, after: KeysetPosition | null, take: number): Promise<AuditWithUser[]> {
+    return this.prisma.client.flagAudit.findMany({
+      where: {
+        orgId,
+        flagKey: key,
+        ...(after ? { createdAt: { lte: after.at }, NOT: { createdAt: after.at, id: { gte: after.id } } } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      include: { user: { select: { id: true, email: true, firstName: true, lastName: true } } },
     });
   }
 

@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isMissingTableError, Prisma, prismaErrorCode, type FeatureFlag } from '@chefcloud/db';
 import type { AuthUser } from '../auth/auth.types';
 import { AppException } from '../common/errors/app-exception';
-import { pageOf, type Page, type PageQueryDto } from '../common/pagination/pagination.dto';
+import {
+  keysetPageOf,
+  pageOf,
+  pagingOf,
+  type KeysetPage,
+  type KeysetPageQueryDto,
+  type Page,
+  type PageQueryDto,
+} from '../common/pagination/pagination.dto';
 import { ExpiringMap } from '../common/cache/expiring-map';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -18,7 +26,7 @@ import {
   type KilledFlagDto,
   type UpdateFeatureFlagDto,
 } from './dto/feature-flag.dto';
-import { FeatureFlagsRepository } from './feature-flags.repository';
+import { FeatureFlagsRepository, type AuditWithUser } from './feature-flags.repository';
 import { evaluateFlag, type Evaluation, type EvaluationSubject } from './flag-evaluator';
 
 /** Flags per page of GET /ops/flags unless `pageSize` says otherwise. */
@@ -150,14 +158,25 @@ export class FeatureFlagsService {
     return { message: `Feature flag ${flag.key} has been killed`, ...flag };
   }
 
-  async audit(user: AuthUser, key: string, query: PageQueryDto): Promise<Page<FlagAuditDto>> {
+  /** The flag's audit trail, newest first: by `page` (with a total) or by keyset `cursor` (none counted). */
+  async audit(
+    user: AuthUser,
+    key: string,
+    query: KeysetPageQueryDto,
+  ): Promise<Page<FlagAuditDto> | KeysetPage<FlagAuditDto>> {
+    const paging = pagingOf(query, 'flag-audit');
     const flag = await this.visible(user, key);
-    const { page, pageSize, skip } = pageOf(query);
-    const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
     // A global flag's trail shown to another org: what changed and when, but not who on the
     // platform team did it nor the free-text reason they gave (internal to the operator).
     const redact = flag.orgId === null && !(await this.platform.isPlatformOrg(user.orgId));
-    return { items: items.map((a) => (redact ? redactAudit(toAuditDto(a)) : toAuditDto(a))), page, pageSize, total };
+    const dto = (a: AuditWithUser) => (redact ? redactAudit(toAuditDto(a)) : toAuditDto(a));
+    if (paging.mode === 'keyset') {
+      const rows = await this.flags.auditsAfter(flag.orgId, flag.key, paging.after, paging.pageSize + 1);
+      return keysetPageOf(rows, paging.pageSize, 'flag-audit', (a) => a.createdAt, dto);
+    }
+    const { page, pageSize, skip } = paging;
+    const { items, total } = await this.flags.audits(flag.orgId, flag.key, skip, pageSize);
+    return { items: items.map(dto), page, pageSize, total };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth.types';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppException } from '../common/errors/app-exception';
-import { pageOf, type Page } from '../common/pagination/pagination.dto';
+import { keysetPageOf, pagingOf, type KeysetPage, type Page } from '../common/pagination/pagination.dto';
 import { PlatformAdminService } from '../platform/platform-admin.service';
 import {
   toWindowDto,
@@ -62,10 +62,20 @@ export class MaintenanceAdminService {
     return windows.map(toWindowDto);
   }
 
-  async list(user: AuthUser, query: ListMaintenanceQueryDto): Promise<Page<MaintenanceWindowDto>> {
+  /** The org's and global windows, newest first: by `page` (with a total) or by keyset `cursor` (none counted). */
+  async list(
+    user: AuthUser,
+    query: ListMaintenanceQueryDto,
+  ): Promise<Page<MaintenanceWindowDto> | KeysetPage<MaintenanceWindowDto>> {
     if (query.from && query.to && query.to <= query.from) throw invalid('to', 'to must be after from');
-    const { page, pageSize, skip } = pageOf(query);
-    const { items, total } = await this.windows.list(user.orgId, { from: query.from, to: query.to }, skip, pageSize);
+    const paging = pagingOf(query, 'maintenance-window');
+    const range = { from: query.from, to: query.to };
+    if (paging.mode === 'keyset') {
+      const rows = await this.windows.listAfter(user.orgId, range, paging.after, paging.pageSize + 1);
+      return keysetPageOf(rows, paging.pageSize, 'maintenance-window', (w) => w.startsAt, toWindowDto);
+    }
+    const { page, pageSize, skip } = paging;
+    const { items, total } = await this.windows.list(user.orgId, range, skip, pageSize);
     return { items: items.map(toWindowDto), page, pageSize, total };
   }
 

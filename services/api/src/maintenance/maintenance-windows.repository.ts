@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { MaintenanceWindow, Prisma } from '@chefcloud/db';
+import { Prisma, type MaintenanceWindow } from '@chefcloud/db';
+import type { KeysetPosition } from '../common/pagination/keyset-cursor';
 import { PrismaService } from '../database/prisma.service';
 
 /** Prisma access to `maintenance_windows`. `orgId` null means a global window (every org). */
@@ -95,5 +96,39 @@ export class MaintenanceWindowsRepository {
       this.prisma.client.maintenanceWindow.count({ where }),
     ]);
     return { items, total };
+  }
+
+  /**
+   * Up to `take` of the org's and the global windows after `after` in (startsAt DESC, id DESC)
+   * order (from the newest when null), optionally only those overlapping [from, to). Keyset: one
+   * `(starts_at, id) < (after)` range per owner, each read in order from the
+   * (org_id, starts_at, ends_at) index with its own LIMIT, and the two merged by PostgreSQL: at
+   * most 2 × take rows are read however deep the page (an `org_id = $1 OR org_id IS NULL`
+   * filter would read and sort every window of both owners instead).
+   */
+  listAfter(
+    orgId: string,
+    range: { from?: Date; to?: Date },
+    after: KeysetPosition | null,
+    take: number,
+  ): Promise<MaintenanceWindow[]> {
+    const conditions = [
+      after ? Prisma.sql`(starts_at, id) < (${after.at}::timestamptz, ${after.id}::text)` : null,
+      range.from ? Prisma.sql`ends_at > ${range.from}::timestamptz` : null,
+      range.to ? Prisma.sql`starts_at < ${range.to}::timestamptz` : null,
+    ].filter((c): c is Prisma.Sql => c !== null);
+    const and = conditions.length ? Prisma.sql` AND ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+    const columns = Prisma.sql`id, org_id AS "orgId", starts_at AS "startsAt", ends_at AS "endsAt", message,
+      block_writes AS "blockWrites", created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"`;
+    return this.prisma.client.$queryRaw<MaintenanceWindow[]>`
+      SELECT * FROM (
+        (SELECT ${columns} FROM maintenance_windows WHERE org_id = ${orgId}${and}
+         ORDER BY starts_at DESC, id DESC LIMIT ${take})
+        UNION ALL
+        (SELECT ${columns} FROM maintenance_windows WHERE org_id IS NULL${and}
+         ORDER BY starts_at DESC, id DESC LIMIT ${take})
+      ) w
+      ORDER BY "startsAt" DESC, id DESC
+      LIMIT ${take}`;
   }
 }

@@ -17,7 +17,7 @@ import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/roles/roles.decorator';
 import { ErrorEnvelopeDto } from '../common/errors/error-envelope.dto';
-import { PAGINATION_HEADERS, sendPage } from '../common/pagination/pagination-headers';
+import { KEYSET_PAGING_HEADERS, sendPage } from '../common/pagination/pagination-headers';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { AllowDuringMaintenance } from './allow-during-maintenance.decorator';
 import {
@@ -30,8 +30,6 @@ import {
 import { MaintenanceAdminService } from './maintenance-admin.service';
 
 const WINDOW_ID = new IdParamPipe(/^[A-Za-z0-9_-]{1,64}$/, 'Maintenance window');
-
-const pagingHeaders = Object.fromEntries(PAGINATION_HEADERS.map((h) => [h, { schema: { type: 'string' } }]));
 
 const schemaBehind = {
   type: ErrorEnvelopeDto,
@@ -75,10 +73,10 @@ export class MaintenanceController {
   @Roles('L4')
   @ApiOperation({
     summary:
-      'Your org’s and global windows, newest first, as a bare array (X-Total-Count, Link); ?from&to keep those overlapping [from, to)',
+      'Your org’s and global windows, newest first, as a bare array; by page (X-Total-Count, Link) or by keyset cursor (Link rel="next"); ?from&to keep those overlapping [from, to)',
   })
-  @ApiOkResponse({ type: [MaintenanceWindowDto], headers: pagingHeaders })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiOkResponse({ type: [MaintenanceWindowDto], headers: KEYSET_PAGING_HEADERS })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_FAILED, or INVALID_CURSOR' })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   async list(
     @CurrentUser() user: AuthUser,
@@ -93,10 +91,11 @@ export class MaintenanceController {
   @Roles('L4')
   @ApiOperation({
     deprecated: true,
-    summary: 'The same list as GET /ops/maintenance, in an { items, page, pageSize, total } envelope',
+    summary:
+      'The same list as GET /ops/maintenance, in an { items, page, pageSize, total } envelope (page and total null when paged by cursor)',
   })
-  @ApiOkResponse({ type: MaintenancePageDto, headers: pagingHeaders })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto })
+  @ApiOkResponse({ type: MaintenancePageDto, headers: KEYSET_PAGING_HEADERS })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_FAILED, or INVALID_CURSOR' })
   @ApiForbiddenResponse({ type: ErrorEnvelopeDto })
   async listPage(
     @CurrentUser() user: AuthUser,
@@ -105,8 +104,10 @@ export class MaintenanceController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<MaintenancePageDto> {
     const page = await this.admin.list(user, query);
-    sendPage(req, res, page);
-    return page;
+    const items = sendPage(req, res, page);
+    return 'next' in page
+      ? { items, page: null, pageSize: page.pageSize, total: null }
+      : { items, page: page.page, pageSize: page.pageSize, total: page.total };
   }
 
   @Patch(':id')

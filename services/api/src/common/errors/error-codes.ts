@@ -11,6 +11,11 @@ export const ERROR_CODES = {
   // 400
   BAD_REQUEST: { status: 400, generic: true, description: 'Malformed request: bad JSON, hostile body, invalid value' },
   VALIDATION_FAILED: { status: 400, description: 'The body or query failed validation; `details` lists each field' },
+  INVALID_CURSOR: {
+    status: 400,
+    description:
+      'A `cursor` this list did not issue (malformed, tampered, or of another list), or `cursor` with `page`',
+  },
   PAYMENT_CARD_REJECTED: {
     status: 400,
     description: 'A badge swipe carrying payment-card track data: refused, never looked up, logged or stored',

@@ -1,4 +1,4 @@
-import { paginationHeaders } from './pagination-headers';
+import { keysetHeaders, paginationHeaders } from './pagination-headers';
 
 describe('paginationHeaders', () => {
   it('gives the total and first/prev/next/last links that keep the other query parameters', () => {
@@ -25,5 +25,17 @@ describe('paginationHeaders', () => {
     const beyond = paginationHeaders({ page: 9, pageSize: 20, total: 25 }, '/x');
     expect(beyond.Link).toContain('</x?page=2&pageSize=20>; rel="prev"');
     expect(beyond.Link).not.toContain('rel="next"');
+  });
+});
+
+describe('keysetHeaders', () => {
+  it('links the next cursor with the page size, keeping the other query parameters and dropping page', () => {
+    expect(keysetHeaders({ pageSize: 5, next: 'abc_-' }, '/ops/maintenance?from=x&cursor=old', 'http://h')).toEqual({
+      Link: '<http://h/ops/maintenance?from=x&cursor=abc_-&pageSize=5>; rel="next"',
+    });
+  });
+
+  it('sends no Link and no total on the last page', () => {
+    expect(keysetHeaders({ pageSize: 5, next: null }, '/x?cursor=')).toEqual({});
   });
 });

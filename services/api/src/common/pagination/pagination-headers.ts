@@ -1,8 +1,22 @@
 import type { Request, Response } from 'express';
-import type { Page } from './pagination.dto';
+import type { KeysetPage, Page } from './pagination.dto';
 
 /** Response headers that carry a list's paging, so the body can stay a bare array. */
 export const PAGINATION_HEADERS = ['X-Total-Count', 'Link'] as const;
+
+/** The OpenAPI `headers` of a list paged by `page` or by keyset `cursor`. */
+export const KEYSET_PAGING_HEADERS = {
+  'X-Total-Count': {
+    description: 'Items across every page; paging by page only (a keyset page counts nothing)',
+    schema: { type: 'string' },
+  },
+  Link: {
+    description:
+      'RFC 8288 links. By page: rel first, prev, next, last (page & pageSize). By cursor: rel="next" ' +
+      '(`<…?cursor=…&pageSize=…>`) while the list goes on, absent on the last page',
+    schema: { type: 'string' },
+  },
+};
 
 /**
  * GitHub-style paging headers: `X-Total-Count` (items across every page) and an RFC 8288
@@ -28,11 +42,29 @@ export function paginationHeaders(
   return { 'X-Total-Count': String(page.total), Link: links.join(', ') };
 }
 
-/** Set the paging headers on `res` and answer the page's items as a bare array. */
-export function sendPage<T>(req: Request, res: Response, page: Page<T>): T[] {
+/**
+ * The `Link` of a keyset page: `rel="next"` with the next cursor (and `pageSize`, the other query
+ * parameters kept) when the list goes on; none on the last page. No total: nothing is counted.
+ */
+export function keysetHeaders(
+  page: Pick<KeysetPage<unknown>, 'pageSize' | 'next'>,
+  requestUrl: string,
+  origin = '',
+): Record<string, string> {
+  if (page.next === null) return {};
+  const url = new URL(requestUrl, 'http://placeholder');
+  url.searchParams.delete('page');
+  url.searchParams.set('cursor', page.next);
+  url.searchParams.set('pageSize', String(page.pageSize));
+  return { Link: `<${origin}${url.pathname}${url.search}>; rel="next"` };
+}
+
+/** Set the paging headers on `res` (by page or by keyset) and answer the page's items as a bare array. */
+export function sendPage<T>(req: Request, res: Response, page: Page<T> | KeysetPage<T>): T[] {
   const host = req.get('host');
   const origin = host ? `${req.protocol}://${host}` : '';
-  for (const [name, value] of Object.entries(paginationHeaders(page, req.originalUrl, origin)))
-    res.setHeader(name, value);
+  const headers =
+    'next' in page ? keysetHeaders(page, req.originalUrl, origin) : paginationHeaders(page, req.originalUrl, origin);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   return page.items;
 }

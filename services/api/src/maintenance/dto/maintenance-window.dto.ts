@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { OptionalNotNull, OptionalNullable } from '../../common/validation/optional.decorator';
 import type { MaintenanceWindow } from '@chefcloud/db';
-import { PageQueryDto } from '../../common/pagination/pagination.dto';
+import { KeysetPageQueryDto } from '../../common/pagination/pagination.dto';
 import { IsoDateTime } from '../../common/validation/iso-date-time.decorator';
 
 export class CreateMaintenanceWindowDto {
@@ -63,7 +63,7 @@ export class UpdateMaintenanceWindowDto {
   blockWrites?: boolean;
 }
 
-export class ListMaintenanceQueryDto extends PageQueryDto {
+export class ListMaintenanceQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ description: 'Only windows still in force after this instant' })
   @OptionalNotNull()
   @IsoDateTime('from')
@@ -88,11 +88,13 @@ export class MaintenanceWindowDto {
   @ApiProperty() updatedAt!: Date;
 }
 
+/** The deprecated /ops/maintenance/list envelope. Paged by cursor, nothing is counted: `page` and `total` are null. */
 export class MaintenancePageDto {
   @ApiProperty({ type: [MaintenanceWindowDto] }) items!: MaintenanceWindowDto[];
-  @ApiProperty({ type: 'integer' }) page!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null when paged by cursor' }) page!: number | null;
   @ApiProperty({ type: 'integer' }) pageSize!: number;
-  @ApiProperty({ type: 'integer' }) total!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null when paged by cursor (nothing is counted)' })
+  total!: number | null;
 }
 
 export function toWindowDto(w: MaintenanceWindow): MaintenanceWindowDto {
