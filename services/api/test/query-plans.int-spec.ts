@@ -14,7 +14,7 @@
  */
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { DEMO_PASSWORD, seedScaleData, seedTenantHistory } from '@chefcloud/db';
+import { DEMO_PASSWORD, DEMO_POS_STAFF, seedScaleData, seedTenantHistory } from '@chefcloud/db';
 import { encodeCursor } from '../src/common/pagination/keyset-cursor';
 import { RetentionService } from '../src/retention/retention.service';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
@@ -110,7 +110,15 @@ describe('query plans of the hot paths on a seeded database', () => {
   });
 
   it('seeds a database where the hot tables count as large', () => {
-    for (const table of ['users', 'sessions', 'flag_audits', 'maintenance_windows', 'login_throttle', 'feature_flags'])
+    for (const table of [
+      'users',
+      'employee_profiles',
+      'sessions',
+      'flag_audits',
+      'maintenance_windows',
+      'login_throttle',
+      'feature_flags',
+    ])
       expect(largeTables).toContain(table);
   });
 
@@ -128,6 +136,15 @@ describe('query plans of the hot paths on a seeded database', () => {
     await t.http.get('/ops/flags/plan-flag/audit?page=50&pageSize=20').set(auth).expect(200);
     await t.http.get('/ops/maintenance/list').set(auth).expect(200);
     await t.http.get('/ops/maintenance/list?page=20&pageSize=20').set(auth).expect(200);
+    const pinUser = await t.prisma.user.findUniqueOrThrow({ where: { email: DEMO_POS_STAFF.manager.email } });
+    await t.http
+      .post('/auth/pin-login')
+      .send({
+        branchId: pinUser.branchId,
+        employeeCode: DEMO_POS_STAFF.manager.employeeCode,
+        pin: DEMO_POS_STAFF.manager.pin,
+      })
+      .expect(200);
     await t.http.post('/auth/logout').set(auth).expect(204);
     await t.app.get(RetentionService).runOnce();
     capturing = false;

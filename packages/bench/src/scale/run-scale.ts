@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import {
   createPrismaClient,
   DEMO_PASSWORD,
+  DEMO_POS_STAFF,
   freePort,
   runPrisma,
   scaleSizes,
@@ -20,6 +21,7 @@ import type { LoadResult } from '../load';
 import type { ScenarioFigures } from '../report';
 import { machineInfo, middleOf, startApi, type ApiInstance } from '../run-bench';
 import { ceilingCheck, type Check } from '../targets';
+import { cursorAt, deepPosition, WALK_STEP } from './keyset-walk';
 import { timedLoad, type TimedRequest } from './timed-load';
 
 export interface ScaleOptions {
@@ -56,6 +58,8 @@ export const DEEP_PAGE_TARGET = 1.5;
 const TENANT_FLAG = 'bench-flag';
 const WRITE_FLAG = 'bench-write';
 const LOGIN_EMAIL = 'manager@demo-bistro.test';
+/** The PIN-login user: the demo manager, whose POS PIN the demo seed gives. */
+const PIN_STAFF = DEMO_POS_STAFF.manager;
 
 interface Target {
   label: string;
@@ -63,14 +67,23 @@ interface Target {
   url: string;
   api?: ApiInstance;
   token?: string;
-  /** Query string of the deep pages (an OFFSET page or a keyset cursor). */
+  /** The branch of the PIN-login user (the demo manager) in this database. */
+  pinBranchId?: string;
+  /** Query strings of the deep pages: a keyset cursor at a deep row, and the OFFSET page there. */
   deepAudit?: string;
   deepWindows?: string;
+  offsetAudit?: string;
+  offsetWindows?: string;
 }
 
 interface Scenario {
   name: string;
   request: (t: Target) => TimedRequest;
+  /**
+   * For comparison only: measured in one round at the full size, no check (the OFFSET deep
+   * pages kept for the clients that page by number).
+   */
+  informational?: boolean;
 }
 
 function combine(rounds: LoadResult[]): LoadResult {
@@ -140,6 +153,9 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
       const prisma = createPrismaClient({ url: target.url });
       await seedDemoData(prisma, { bcryptCost: o.bcryptCost, nodeEnv: 'development' });
       const owner = await prisma.user.findUniqueOrThrow({ where: { email: 'owner@demo-bistro.test' } });
+      const pinUser = await prisma.user.findUniqueOrThrow({ where: { email: PIN_STAFF.email } });
+      if (!pinUser.branchId) throw new Error(`${PIN_STAFF.email} has no branch: no PIN login to measure`);
+      target.pinBranchId = pinUser.branchId;
       await prisma.$disconnect();
       const client = new Client({ connectionString: target.url });
       await client.connect();
@@ -204,9 +220,21 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
           }),
           `create flag ${key}`,
         );
-      target.deepAudit = `page=${Math.floor(o.tenant.auditRows / o.pageSize)}&pageSize=${o.pageSize}`;
-      target.deepWindows = `page=${Math.floor(o.tenant.windows / o.pageSize)}&pageSize=${o.pageSize}`;
+      // Deep keyset positions, found as a client finds them: by following rel="next" links.
+      const headers = { authorization: `Bearer ${target.token}` };
+      const auditRow = deepPosition(o.tenant.auditRows, o.pageSize);
+      const windowRow = deepPosition(o.tenant.windows, o.pageSize);
+      const auditCursor = await cursorAt(api.url, `/ops/flags/${TENANT_FLAG}/audit`, headers, auditRow, WALK_STEP);
+      const windowCursor = await cursorAt(api.url, '/ops/maintenance', headers, windowRow, WALK_STEP);
+      target.deepAudit = `cursor=${auditCursor}&pageSize=${o.pageSize}`;
+      target.deepWindows = `cursor=${windowCursor}&pageSize=${o.pageSize}`;
+      target.offsetAudit = `page=${auditRow / o.pageSize + 1}&pageSize=${o.pageSize}`;
+      target.offsetWindows = `page=${windowRow / o.pageSize + 1}&pageSize=${o.pageSize}`;
     }
+    const deepRows = {
+      audit: deepPosition(o.tenant.auditRows, o.pageSize),
+      windows: deepPosition(o.tenant.windows, o.pageSize),
+    };
 
     const auth = (t: Target) => ({ authorization: `Bearer ${t.token}` });
     const list: Scenario[] = [
@@ -233,7 +261,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
         name: 'audit trail, first page',
         request: (t) => ({
           method: 'GET',
-          path: `/ops/flags/${TENANT_FLAG}/audit?pageSize=${o.pageSize}`,
+          path: `/ops/flags/${TENANT_FLAG}/audit?cursor=&pageSize=${o.pageSize}`,
           headers: auth(t),
         }),
       },
@@ -242,12 +270,26 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
         request: (t) => ({ method: 'GET', path: `/ops/flags/${TENANT_FLAG}/audit?${t.deepAudit}`, headers: auth(t) }),
       },
       {
+        name: 'audit trail, deep page by OFFSET',
+        informational: true,
+        request: (t) => ({ method: 'GET', path: `/ops/flags/${TENANT_FLAG}/audit?${t.offsetAudit}`, headers: auth(t) }),
+      },
+      {
         name: 'window list, first page',
-        request: (t) => ({ method: 'GET', path: `/ops/maintenance/list?pageSize=${o.pageSize}`, headers: auth(t) }),
+        request: (t) => ({
+          method: 'GET',
+          path: `/ops/maintenance/list?cursor=&pageSize=${o.pageSize}`,
+          headers: auth(t),
+        }),
       },
       {
         name: 'window list, deep page',
         request: (t) => ({ method: 'GET', path: `/ops/maintenance/list?${t.deepWindows}`, headers: auth(t) }),
+      },
+      {
+        name: 'window list, deep page by OFFSET',
+        informational: true,
+        request: (t) => ({ method: 'GET', path: `/ops/maintenance/list?${t.offsetWindows}`, headers: auth(t) }),
       },
       // Last: every login adds a session (of another user than the one whose sessions are listed).
       {
@@ -258,21 +300,23 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
           body: { email: LOGIN_EMAIL, password: DEMO_PASSWORD },
         }),
       },
+      {
+        name: `POST /auth/pin-login (POS PIN, bcrypt cost ${o.bcryptCost})`,
+        request: (t) => ({
+          method: 'POST',
+          path: '/auth/pin-login',
+          body: { branchId: t.pinBranchId, employeeCode: PIN_STAFF.employeeCode, pin: PIN_STAFF.pin },
+        }),
+      },
     ];
-    const pinProbe = await fetch(`${targets[0].api!.url}/auth/pin-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    if (pinProbe.status === 404)
-      notes.push('POST /auth/pin-login does not exist in this build: the PIN login scenario is not measured.');
 
     const byScenario = new Map<string, LoadResult[]>();
     for (const scenario of list) {
       const rounds: Record<string, LoadResult[]> = {};
-      for (let round = 0; round < o.rounds; round++) {
+      const measured = scenario.informational ? [targets[1]] : targets;
+      for (let round = 0; round < (scenario.informational ? 1 : o.rounds); round++) {
         // Alternate which size goes first, so a drift in the machine's load hits both alike.
-        const order = round % 2 === 0 ? targets : [...targets].reverse();
+        const order = round % 2 === 0 ? measured : [...measured].reverse();
         for (const target of order) {
           const base = target.api!.url;
           const run = (seconds: number) =>
@@ -291,7 +335,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
           (rounds[target.label] ??= []).push(result);
         }
       }
-      for (const target of targets) {
+      for (const target of measured) {
         const combined = combine(rounds[target.label]);
         byScenario.set(`${scenario.name}@${target.label}`, rounds[target.label]);
         scenarios.push({
@@ -304,6 +348,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
           `[bench:scale] ${scenario.name} @ ${target.label}: ${combined.requestsPerSecond.toFixed(0)} req/s, p50 ${combined.p50Ms.toFixed(2)} ms, p99 ${combined.p99Ms.toFixed(2)} ms`,
         );
       }
+      if (scenario.informational) continue;
       const [small, full] = targets.map((t) => combine(rounds[t.label]));
       checks.push(
         ceilingCheck(
@@ -316,20 +361,24 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
       );
     }
     const full = targets[1].label;
-    for (const [first, deep, what] of [
-      ['audit trail, first page', 'audit trail, deep page', `audit trail (${targets[1].deepAudit})`],
-      ['window list, first page', 'window list, deep page', `window list (${targets[1].deepWindows})`],
+    for (const [list, row] of [
+      ['audit trail', deepRows.audit],
+      ['window list', deepRows.windows],
     ] as const) {
-      const a = combine(byScenario.get(`${first}@${full}`)!);
-      const b = combine(byScenario.get(`${deep}@${full}`)!);
+      const a = combine(byScenario.get(`${list}, first page@${full}`)!);
+      const b = combine(byScenario.get(`${list}, deep page@${full}`)!);
+      const offset = combine(byScenario.get(`${list}, deep page by OFFSET@${full}`)!);
       checks.push(
         ceilingCheck(
-          `deep page ÷ first page at ${full} (p99): ${what.split(' (')[0]}`,
+          `deep page ÷ first page at ${full} (p99): ${list}`,
           b.p99Ms,
           a.p99Ms,
           DEEP_PAGE_TARGET,
-          `${b.p99Ms.toFixed(2)} ms ÷ ${a.p99Ms.toFixed(2)} ms; deep page: ${what}`,
+          `${b.p99Ms.toFixed(2)} ms ÷ ${a.p99Ms.toFixed(2)} ms; both by keyset cursor, the deep one at row ${row.toLocaleString('en-US')}`,
         ),
+      );
+      notes.push(
+        `${list}: the same deep page by OFFSET (page=${row / o.pageSize + 1}, as clients paging by number get it), one round at ${full}: p99 ${offset.p99Ms.toFixed(2)} ms, ${(offset.p99Ms / a.p99Ms).toFixed(2)} × the first page (the keyset deep page: ${(b.p99Ms / a.p99Ms).toFixed(2)} ×).`,
       );
     }
   } finally {

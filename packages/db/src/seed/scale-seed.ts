@@ -4,7 +4,8 @@
  * sizes. Used by `npm run bench:scale` (at 1% and 100% of PRODUCTION_SIZES) and by the query-plan
  * test (a few thousand rows: big enough that the planner prefers an index, seeded in about a second).
  *
- * The shape follows a platform a year into production: ten users per org, ten sessions per user
+ * The shape follows a platform a year into production: ten users per org, each with a POS
+ * employee profile (an employee code and a PIN), ten sessions per user
  * spread over the past year (most long expired, about a third revoked), two flags per org with
  * their audit trails, ten maintenance windows per org (all but a few in the past, a few global
  * ones), and login-throttle rows for addresses and accounts that tried once.
@@ -53,12 +54,14 @@ export const SCALE_ID_PREFIX = 'scale-';
 
 /**
  * Fill the large tables with `sizes` rows (on top of whatever is there). `passwordHash` is the
- * bcrypt hash every seeded user gets (`user<n>@scale.test`). Returns the seconds each table took.
+ * bcrypt hash every seeded user gets (`user<n>@scale.test`), `pinHash` (default: the same) the
+ * POS PIN hash of their employee profile (code `SC<n>`, one per user). Returns the seconds each
+ * table took.
  */
 export async function seedScaleData(
   db: SqlRunner,
   sizes: ScaleSizes,
-  options: { passwordHash: string },
+  options: { passwordHash: string; pinHash?: string },
 ): Promise<Record<string, number>> {
   const p = SCALE_ID_PREFIX;
   const orgOf = (n: string) => `'${p}o' || ((${n} - 1) % ${sizes.orgs} + 1)`;
@@ -83,6 +86,15 @@ export async function seedScaleData(
             (ARRAY['L1','L1','L2','L3','L5']::"RoleLevel"[])[1 + g % 5], now(), now()
      FROM generate_series(1, $1::int) g`,
     [sizes.users, options.passwordHash],
+  );
+  // Every seeded user has a POS employee profile with a PIN, so PIN logins look codes up in a
+  // table the size of the user base.
+  await step(
+    'employee_profiles',
+    `INSERT INTO employee_profiles (id, user_id, org_id, employee_code, pin_hash, created_at, updated_at)
+     SELECT '${p}e' || g, '${p}u' || g, ${orgOf('g')}, 'SC' || g, $2, now(), now()
+     FROM generate_series(1, $1::int) g`,
+    [sizes.users, options.pinHash ?? options.passwordHash],
   );
   // Session g belongs to user ((g-1) % users) + 1 (and that user's org); created g minutes
   // before a year ago .. now, 8 or 12 hours long; every third one revoked an hour in.
