@@ -27,6 +27,13 @@ describe('container check report', () => {
     expect(text).toContain('[containers] image 440 MB (base 313 MB, layers above it 127 MB), built in 61.2 s (cold)');
     expect(text).toContain('integration suite on testcontainers: 389 passed, 0 failed in 120 s');
     expect(text).toContain('(total 82 s)');
+    // CI hands the check its own npm test run on the engine instead of running the suites twice.
+    expect(
+      renderContainerSummary({
+        ...report,
+        testcontainers: { passed: 800, failed: 0, seconds: 700, source: 'npm test' },
+      }),
+    ).toContain("integration suite on testcontainers (CI's npm test): 800 passed, 0 failed in 700 s");
   });
 
   it('renders a delimited docs section and replaces it in place', () => {

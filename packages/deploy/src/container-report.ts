@@ -18,7 +18,8 @@ export interface ContainerCheckReport {
   layersAboveBaseMB?: number;
   migrateSeconds?: number;
   stopSeconds?: number;
-  testcontainers?: { passed: number; failed: number; seconds: number };
+  /** The suites on the testcontainers path: run by the check, or CI's own `npm test` on the engine. */
+  testcontainers?: { passed: number; failed: number; seconds: number; source?: 'npm test' };
 }
 
 export const LAST_RUN_FILE = path.join(REPO_ROOT, '.containers', 'last-run.json');
@@ -42,7 +43,7 @@ export function renderContainerSummary(r: ContainerCheckReport): string {
     `[containers] npm run db:deploy in the image ${fixed(r.migrateSeconds)} s; docker stop ${fixed(r.stopSeconds)} s`,
     ...(r.testcontainers
       ? [
-          `[containers] integration suite on testcontainers: ${r.testcontainers.passed} passed, ${r.testcontainers.failed} failed in ${fixed(r.testcontainers.seconds, 0)} s`,
+          `[containers] integration suite on testcontainers${r.testcontainers.source ? ` (CI's ${r.testcontainers.source})` : ''}: ${r.testcontainers.passed} passed, ${r.testcontainers.failed} failed in ${fixed(r.testcontainers.seconds, 0)} s`,
         ]
       : []),
     `[containers] steps: ${r.steps.map((s) => `${s.name} ${fixed(s.seconds)} s`).join('; ')} (total ${fixed(total, 0)} s)`,
@@ -65,7 +66,7 @@ export function renderContainerSection(r: ContainerCheckReport): string {
   ];
   if (r.testcontainers)
     rows.push([
-      'integration suite on testcontainers (passed / failed)',
+      `integration suite on testcontainers${r.testcontainers.source ? ` (CI's ${r.testcontainers.source})` : ''} (passed / failed)`,
       `${r.testcontainers.passed} / ${r.testcontainers.failed}`,
     ]);
   const width = Math.max(...rows.map(([k]) => k.length), 'what'.length);
