@@ -394,6 +394,13 @@ describe('bad input fuzz: every endpoint answers 4xx in the envelope, never 5xx,
       'unknown=1',
       'page[a]=1',
       `page=${'9'.repeat(400)}`,
+      'cursor=%00',
+      'cursor=!!',
+      'cursor=a&cursor=b',
+      'cursor[x]=1',
+      'cursor=&page=1',
+      'cursor=bnVsbA',
+      `cursor=${'A'.repeat(400)}`,
     ];
     for (const q of badQueries) {
       judge(
