@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyConnectionTimeouts } from './common/http/connection-timeouts';
+import { loginAdmission } from './auth/passwords/login-admission.middleware';
+import { PasswordHasher } from './auth/passwords/password-hasher';
 import { noStore } from './common/http/no-store.middleware';
 import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
 import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
@@ -76,6 +78,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.use('/auth', noStore);
   // HTTP metrics next, so requests refused before routing (413, 415, 400) are counted too.
   if (config.metrics.enabled) app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  // Under a spray, logins the hasher would refuse are shed here, before their body is parsed.
+  app.use(loginAdmission(app.get(PasswordHasher), app.get(MetricsService)));
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
   // characters are 400 before any handler runs; a body that does not inflate is 400.
   app.use(requireJsonBodies);

@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { DEMO_PASSWORD, seedDemoData } from '@chefcloud/db';
 import { recordFigures } from './support/reliability';
+import { PasswordHasher } from '../src/auth/passwords/password-hasher';
 import { DEMO, startTestApp, type TestApp } from './support/test-app';
 
 const median = (values: number[]): number => {
@@ -234,6 +235,43 @@ describe('login abuse protection (real PostgreSQL)', () => {
       // The new hash works, and is not rehashed again.
       expect((await t.http.post('/auth/login').send({ email: DEMO.waiter, password: DEMO_PASSWORD })).status).toBe(200);
       expect((await t.http.post('/auth/login').send({ email: DEMO.waiter, password: 'wrong' })).status).toBe(401);
+    });
+  });
+
+  describe('shedding at the HTTP edge', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('answers a login the hasher would refuse before parsing it: 503 LOGIN_BUSY, Retry-After, request id, security headers, no-store', async () => {
+      const hasher = t.app.get(PasswordHasher);
+      const refusal = jest.spyOn(hasher, 'refusal').mockReturnValue(4);
+      try {
+        // Not even parsed or validated: a body that would be a 400 is shed the same way.
+        for (const body of [{ email: DEMO.owner, password: DEMO_PASSWORD }, { email: 42 }]) {
+          const res = await t.http.post('/auth/login').set('X-Request-Id', 'shed-at-the-edge').send(body);
+          expect(res.status).toBe(503);
+          expect(res.body).toEqual({
+            statusCode: 503,
+            code: 'LOGIN_BUSY',
+            message: expect.any(String),
+            requestId: 'shed-at-the-edge',
+          });
+          expect(res.headers['retry-after']).toBe('4');
+          expect(res.headers['x-request-id']).toBe('shed-at-the-edge');
+          expect(res.headers['cache-control']).toBe('no-store');
+          expect(res.headers['x-content-type-options']).toBe('nosniff');
+        }
+        expect((await t.http.post('/auth/pin-login').send({})).status).toBe(503);
+      } finally {
+        refusal.mockRestore();
+      }
+      // Admitted again: the same login goes through.
+      expect((await t.http.post('/auth/login').send({ email: DEMO.owner, password: DEMO_PASSWORD })).status).toBe(200);
     });
   });
 });

@@ -13,6 +13,7 @@
 import { createPrismaClient, DEMO_PASSWORD, seedDemoData } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { startApiProcess, type ApiProcess } from './support/api-process';
+import { startLivenessProber } from './support/liveness-prober';
 import { recordFigures } from './support/reliability';
 
 const SPRAY = 200;
@@ -43,6 +44,18 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     await db?.drop();
   });
 
+  /** The API's event-loop delay (ms) since the last scrape: prom-client's max and p99 gauges. */
+  const eventLoopLag = async (): Promise<{ max: number; p99: number }> => {
+    const text = await (
+      await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const gauge = (name: string) =>
+      Math.round(
+        Number(new RegExp(`^chefcloud_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000,
+      );
+    return { max: gauge('max'), p99: gauge('p99') };
+  };
+
   const login = (ip: string, email: string, password: string) =>
     fetch(`${api.url}/auth/login`, {
       method: 'POST',
@@ -50,7 +63,7 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
       body: JSON.stringify({ email, password }),
     });
 
-  it(`${SPRAY} concurrent logins from ${SPRAY} addresses: the excess is 503 + Retry-After at once, a real login is answered within 3 s, liveness p99 < 50 ms`, async () => {
+  it(`${SPRAY} concurrent logins from ${SPRAY} addresses: the excess is 503 + Retry-After at once, a real login is answered within 3 s, liveness never stalls`, async () => {
     // Warm up (the dummy hash, the database pool, the code paths), then the baseline.
     const statuses = [(await login('192.0.2.250', 'warmup@nowhere.test', 'x')).status];
     const loginTimes: number[] = [];
@@ -69,6 +82,9 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
       idleLiveness.push(performance.now() - t0);
     }
     const idleLivenessP99 = percentile(idleLiveness, 99);
+    // The API's own event-loop delay over the spray (prom-client's gauges are reset at each scrape).
+    await eventLoopLag();
+    const prober = await startLivenessProber(`${api.url}/api/health/live`);
     const started = Date.now();
     const spray = Array.from({ length: SPRAY }, (_, i) =>
       login(`10.${Math.floor(i / 250)}.${i % 250}.${(i % 7) + 1}`, `spray-${i}@nowhere.test`, `guess-${i}`).then(
@@ -80,23 +96,15 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
         }),
       ),
     );
-    let sprayDone = false;
-    void Promise.all(spray).then(() => (sprayDone = true));
-    const liveness: number[] = [];
-    const probing = (async () => {
-      while (!sprayDone && liveness.length < 2_000) {
-        const t0 = performance.now();
-        expect((await fetch(`${api.url}/api/health/live`)).status).toBe(200);
-        liveness.push(performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
     await new Promise((r) => setTimeout(r, 300));
     const realStarted = Date.now();
     const real = await login('198.51.100.77', 'owner@demo-bistro.test', DEMO_PASSWORD);
     const realMs = Date.now() - realStarted;
     const results = await Promise.all(spray);
-    await probing;
+    const probes = await prober.stop();
+    const lag = await eventLoopLag();
+    const liveness = probes.ms;
+    expect(probes.statuses.every((status) => status === 200)).toBe(true);
 
     const shed = results.filter((r) => r.status === 503);
     const byStatus = results.reduce<Record<number, number>>(
@@ -119,6 +127,7 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
       legitimateLogin: { status: real.status, ms: realMs },
       livenessProbes: liveness.length,
       livenessP99Ms: Math.round(percentile(liveness, 99) * 10) / 10,
+      apiEventLoopLagMs: lag,
       sprayTotalMs: Math.max(...results.map((r) => r.ms)),
     };
     recordFigures('login-shedding', figures);
@@ -131,12 +140,15 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     expect(results.filter((r) => r.status === 401).length).toBeLessThan(SPRAY / 2);
     expect([200, 401, 503]).toContain(real.status);
     expect(realMs).toBeLessThan(Math.max(3_000, 2_000 + 4 * loginMs));
-    // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core). The
-    // issue's target (p99 < 50 ms) is not met on this 2-core machine: while 200 requests are parsed
-    // and shed, p99 was 73 ms in one quiet CI run and 605 ms in another. What this asserts is the
-    // absence of a stall: a blocked event loop (a queue drained on the loop, hashes run in line)
-    // takes seconds. The bound is a ratio to this run's own figures (a loaded machine slows the
-    // idle probe and the login alike), never under 1.5 s.
+    // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core), and
+    // the excess is shed at the HTTP edge before its body is parsed. Liveness is timed by a
+    // prober process of its own (as Render's health checker is), not by this busy test process.
+    // The issue's target (p99 < 50 ms) is not met on this 2-core machine, where the 200
+    // connections' sender, PostgreSQL and the prober share the API's two cores: p99 was 68–100 ms
+    // here, with the API's own event-loop delay (recorded) peaking at 50–70 ms. What this asserts
+    // is the absence of a stall: a blocked event loop (a queue drained on the loop, hashes run in
+    // line) takes seconds. The bound is a ratio to this run's own figures (a loaded machine slows
+    // the idle probe and the login alike), never under 1.5 s.
     expect(percentile(liveness, 99)).toBeLessThan(Math.max(1_500, 20 * idleLivenessP99, 10 * loginMs));
 
     // Every answer is counted in chefcloud_login_attempts_total by outcome: 401 invalid, LOGIN_BUSY

@@ -130,8 +130,11 @@ describe('BoundedSemaphore', () => {
     const semaphore = new BoundedSemaphore(1, 1, 10_000);
     const gates: (() => void)[] = [];
     const work = () => semaphore.admit(() => semaphore.run(() => new Promise<void>((r) => gates.push(r))));
+    expect(semaphore.refusal()).toBeUndefined();
     const first = work(); // runs
     const second = work(); // one ahead of it: fits maxWaiting = 1
+    // What the HTTP edge asks before parsing a login: the next one would be refused (Retry-After ≥ 1 s).
+    expect(semaphore.refusal()).toBeGreaterThanOrEqual(1);
     await expect(work()).rejects.toBeInstanceOf(HashingBusyError); // two ahead: refused before any work
     await new Promise((r) => setImmediate(r));
     gates.shift()?.();
@@ -139,6 +142,7 @@ describe('BoundedSemaphore', () => {
     await new Promise((r) => setImmediate(r));
     gates.shift()?.();
     await second;
+    expect(semaphore.refusal()).toBeUndefined();
     await expect(semaphore.admit(() => Promise.resolve('free again'))).resolves.toBe('free again');
   });
 

@@ -53,16 +53,25 @@ export class BoundedSemaphore {
    * connection.
    */
   async admit<T>(work: () => Promise<T>): Promise<T> {
-    const ahead = Math.max(0, this.admitted + 1 - this.limit);
-    if (ahead > this.maxWaiting || (ahead / this.limit) * this.averageTaskMs > this.maxWaitMs) {
-      throw new HashingBusyError(this.retryAfterSeconds());
-    }
+    const refused = this.refusal();
+    if (refused !== undefined) throw new HashingBusyError(refused);
     this.admitted++;
     try {
       return await work();
     } finally {
       this.admitted--;
     }
+  }
+
+  /**
+   * Whether `admit` would refuse a caller right now: its Retry-After (seconds), or undefined
+   * when it would be admitted. Lets the HTTP edge shed a login before any of its work.
+   */
+  refusal(): number | undefined {
+    const ahead = Math.max(0, this.admitted + 1 - this.limit);
+    return ahead > this.maxWaiting || (ahead / this.limit) * this.averageTaskMs > this.maxWaitMs
+      ? this.retryAfterSeconds()
+      : undefined;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -184,6 +193,11 @@ export class PasswordHasher {
     this.noteStoredCosts([cost]);
     const ok = await this.slots.run(() => bcrypt.compare(password, hash));
     return { ok, needsRehash: ok && cost !== this.cost };
+  }
+
+  /** Whether a login arriving now would be shed: its Retry-After (seconds), or undefined (it would be admitted). */
+  refusal(): number | undefined {
+    return this.slots.refusal();
   }
 
   /** Run a login (which will `verify` once) only if hashing can take it in time; else HashingBusyError at once. */
