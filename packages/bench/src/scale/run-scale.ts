@@ -191,6 +191,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleReport> {
       JWT_SECRET: 'benchmark-secret-'.padEnd(48, 'b'),
       BCRYPT_COST: String(o.bcryptCost),
       LOGIN_THROTTLE_IP_LIMIT: '100000000',
+      LOGIN_THROTTLE_IP_ATTEMPT_LIMIT: '100000000',
       LOGIN_THROTTLE_ACCOUNT_LIMIT: '100000000',
       // Cold: every request reads the database.
       SESSION_CACHE_TTL_MS: '0',
