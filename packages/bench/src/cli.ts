@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeGeneratedDocs } from './generated-docs';
 import { keepOwnedSections, renderReport } from './report';
 import { REPO_ROOT, runBench, type BenchOptions } from './run-bench';
 import { describeCheck, SMOKE_TOLERANCE, smokeFailures } from './targets';
@@ -72,10 +73,12 @@ async function main(): Promise<number> {
     options.log(`[bench] smoke ${failures.length ? 'FAILED' : 'passed'} in ${report.totalSeconds.toFixed(0)} s`);
     return failures.length ? 1 : 0;
   }
-  fs.writeFileSync(path.join(REPO_ROOT, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   const page = path.join(REPO_ROOT, 'docs/benchmarks.md');
   const previous = fs.existsSync(page) ? fs.readFileSync(page, 'utf8') : '';
-  fs.writeFileSync(page, keepOwnedSections(previous, renderReport(report)));
+  writeGeneratedDocs({
+    'docs/benchmarks.json': `${JSON.stringify(report, null, 2)}\n`,
+    'docs/benchmarks.md': keepOwnedSections(previous, renderReport(report)),
+  });
   options.log(`[bench] wrote docs/benchmarks.md and docs/benchmarks.json in ${report.totalSeconds.toFixed(0)} s`);
   return 0;
 }

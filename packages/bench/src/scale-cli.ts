@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeGeneratedDocs } from './generated-docs';
 import { REPO_ROOT } from './run-bench';
 import { runScale, type ScaleOptions } from './scale/run-scale';
 import { renderScaleReport } from './scale/scale-report';
@@ -83,8 +84,10 @@ async function main(): Promise<number> {
     options.log(`[bench:scale] smoke ${failures.length ? 'FAILED' : 'passed'} in ${report.totalSeconds.toFixed(0)} s`);
     return failures.length ? 1 : 0;
   }
-  fs.writeFileSync(path.join(REPO_ROOT, 'docs/benchmarks-scale.json'), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(REPO_ROOT, 'docs/benchmarks-scale.md'), renderScaleReport(report));
+  writeGeneratedDocs({
+    'docs/benchmarks-scale.json': `${JSON.stringify(report, null, 2)}\n`,
+    'docs/benchmarks-scale.md': renderScaleReport(report),
+  });
   options.log(`[bench:scale] wrote docs/benchmarks-scale.md and .json in ${report.totalSeconds.toFixed(0)} s`);
   return 0;
 }
