@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { ConfigValidationError, loadConfig, type AppConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { lowerThreadPoolPriority } from './lifecycle/thread-pool-priority';
 
 function configOrExit(): AppConfig {
   try {
@@ -21,8 +22,17 @@ function configOrExit(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
+  // Before anything uses libuv's pool (on Node 20 its threads are known by when they appear).
+  const pool = await lowerThreadPoolPriority(config.threadPoolNice);
   const app = await createApp(config);
   const logger = app.get(Logger);
+  logger.log(
+    pool.skipped ? { threadPool: pool } : { threadPool: { nice: pool.nice, threads: pool.threads.length } },
+    pool.skipped
+      ? `thread pool priority unchanged: ${pool.skipped}`
+      : `thread pool (${pool.threads.length} threads) at nice ${pool.nice}, below the event loop`,
+    'Bootstrap',
+  );
   if (config.jwt.secretGenerated) {
     logger.warn(
       'JWT_SECRET is not set: using a random secret for this process (tokens will not survive a restart). Set JWT_SECRET; it is required in production.',

@@ -21,6 +21,8 @@ export interface AppConfig {
     accountWindowSeconds: number;
   };
   loginHashing: { queueMax: number; queueWaitMs: number };
+  /** Nice value of libuv's thread pool (Linux), below the event loop's; 0 leaves it. */
+  threadPoolNice: number;
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   http: {
     bodyLimit: string;
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
       accountWindowSeconds: e.LOGIN_THROTTLE_ACCOUNT_WINDOW_SECONDS,
     },
     loginHashing: { queueMax: e.LOGIN_HASH_QUEUE_MAX, queueWaitMs: e.LOGIN_HASH_QUEUE_WAIT_MS },
+    threadPoolNice: e.THREADPOOL_NICE,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (isTty && !isProduction) },
     http: {
       bodyLimit: e.BODY_LIMIT,

@@ -170,6 +170,15 @@ export const envSchema = z
       .max(60_000)
       .default(2_000)
       .describe('longest a login waits for a hashing slot (estimated on arrival, enforced while waiting); then 503'),
+    THREADPOOL_NICE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(19)
+      .default(10)
+      .describe(
+        "nice value of libuv's thread pool (bcrypt hashing) on Linux: below the event loop, so a login storm never delays other requests (`0`: unchanged)",
+      ),
     // HTTP connections. A fronting proxy (Render, a load balancer) reuses idle connections for up
     // to its own idle timeout (60 s is common): ours must be longer, or a request it sends on a
     // connection we are closing at that very moment is reset.
