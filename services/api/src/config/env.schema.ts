@@ -169,7 +169,9 @@ export const envSchema = z
       .min(50)
       .max(60_000)
       .default(2_000)
-      .describe('longest a login waits for a hashing slot (estimated on arrival, enforced while waiting); then 503'),
+      .describe(
+        'longest a login waits for a hashing slot, counted from its arrival (estimated then, enforced while waiting); then 503',
+      ),
     THREADPOOL_NICE: z.coerce
       .number()
       .int()

@@ -168,4 +168,23 @@ describe('BoundedSemaphore', () => {
     await running;
     await expect(semaphore.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
+
+  it('counts the time an admitted login spent before asking for a slot against the same deadline', async () => {
+    const semaphore = new BoundedSemaphore(1, 100, 200);
+    let release!: () => void;
+    const running = semaphore.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const started = performance.now();
+    // An admitted login that does 150 ms of other work (throttle, user lookup) first: only about
+    // 50 ms of its 200 ms budget is left to wait for the slot.
+    const late = semaphore.admit(async () => {
+      await new Promise((r) => setTimeout(r, 150));
+      return semaphore.run(() => Promise.resolve('hashed'));
+    });
+    await expect(late).rejects.toMatchObject({ name: 'HashingBusyError' });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(180);
+    expect(elapsed).toBeLessThan(300);
+    release();
+    await running;
+  });
 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import bcrypt from 'bcrypt';
@@ -34,6 +35,12 @@ export class BoundedSemaphore {
   private readonly waiting: Waiter[] = [];
   /** Moving average of a task's duration (ms), for the wait estimate. */
   private averageTaskMs = 0;
+  /**
+   * The deadline (performance.now() ms) of the admitted unit of work a task runs in: its wait
+   * for a slot is bounded from its ARRIVAL, not from when it asks for the slot, so the work done
+   * in between (the throttle, the user lookup) counts against the same `maxWaitMs`.
+   */
+  private readonly admission = new AsyncLocalStorage<number>();
 
   constructor(
     readonly limit: number,
@@ -57,7 +64,7 @@ export class BoundedSemaphore {
     if (refused !== undefined) throw new HashingBusyError(refused);
     this.admitted++;
     try {
-      return await work();
+      return await this.admission.run(performance.now() + this.maxWaitMs, work);
     } finally {
       this.admitted--;
     }
@@ -93,17 +100,19 @@ export class BoundedSemaphore {
   }
 
   private wait(): Promise<void> {
+    const deadline = this.admission.getStore();
+    const budgetMs = deadline === undefined ? this.maxWaitMs : Math.min(this.maxWaitMs, deadline - performance.now());
     const expectedWaitMs = ((this.waiting.length + 1) / this.limit) * this.averageTaskMs;
-    if (this.waiting.length >= this.maxWaiting || expectedWaitMs > this.maxWaitMs) {
+    if (this.waiting.length >= this.maxWaiting || budgetMs <= 0 || expectedWaitMs > budgetMs) {
       return Promise.reject(new HashingBusyError(this.retryAfterSeconds()));
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { start: resolve };
-      if (Number.isFinite(this.maxWaitMs)) {
+      if (Number.isFinite(budgetMs)) {
         waiter.timer = setTimeout(() => {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
           reject(new HashingBusyError(this.retryAfterSeconds()));
-        }, this.maxWaitMs);
+        }, budgetMs);
       }
       this.waiting.push(waiter);
     });
