@@ -6,8 +6,9 @@
  *   --skip-predeploy        the seed's mistake: the new instance never turns healthy, the deploy fails
  *   --break                 a failing pre-deploy: the deploy is cancelled
  *   --all                   the three variants in a row (the releases are built once)
- *   --from <ref>            the old release (default: the parent of the last commit that changed
- *                           packages/db/prisma/migrations, so the pre-deploy applies that migration)
+ *   --from <ref>            the old release (default: the newest commit on HEAD's first-parent line
+ *                           whose migrations are a strict subset of HEAD's, so the pre-deploy
+ *                           applies the newest migration(s))
  *   --skip-build            do not build the new release (the working tree as built)
  *   --install ci|reuse      the old release's install: `ci` (default) runs render.yaml's buildCommand;
  *                           `reuse` hard-links the working tree's node_modules when package-lock.json

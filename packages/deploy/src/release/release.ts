@@ -37,15 +37,37 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
 
+const MIGRATIONS = 'packages/db/prisma/migrations';
+
+/** The migrations (folder names, sorted) of a commit's tree. */
+export function migrationsAtCommit(root: string, commit: string): string[] {
+  return git(root, ['ls-tree', '-r', '--name-only', commit, '--', `${MIGRATIONS}/`])
+    .split('\n')
+    .filter((file) => /\/migration\.sql$/.test(file))
+    .map((file) => path.basename(path.dirname(file)))
+    .sort();
+}
+
 /**
- * The rehearsal's default old release: the release *before* the newest migration, i.e. the
- * parent of the last commit that changed packages/db/prisma/migrations. The new release's
- * pre-deploy step then applies that migration while the old release serves.
+ * The rehearsal's default old release: the release *before* the newest migration, so that the
+ * new release's pre-deploy step applies it while the old release serves. That is the newest
+ * commit on HEAD's first-parent line (the releases main actually had: a merged side branch's
+ * commits never served) whose migrations are a strict subset of HEAD's. A side branch's commit
+ * can carry a migration later renamed at its merge: the database HEAD migrates would then hold
+ * a migration HEAD does not know, so such a commit is never chosen.
  */
 export function defaultOldRef(root: string): string {
-  const last = git(root, ['log', '-1', '--format=%H', '--', 'packages/db/prisma/migrations']);
-  if (!last) throw new Error('no commit changed packages/db/prisma/migrations: pass --from <ref>');
-  return `${last}^`;
+  const head = new Set(migrationsAtCommit(root, 'HEAD'));
+  const changed = git(root, ['log', '--first-parent', '--format=%H', 'HEAD', '--', MIGRATIONS])
+    .split('\n')
+    .filter(Boolean);
+  for (const sha of changed) {
+    const parent = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${sha}^`], { cwd: root, encoding: 'utf8' });
+    if (parent.status !== 0) continue; // the root commit
+    const before = migrationsAtCommit(root, parent.stdout.trim());
+    if (before.length < head.size && before.every((name) => head.has(name))) return parent.stdout.trim();
+  }
+  throw new Error(`no commit on HEAD's first-parent line has fewer migrations than HEAD: pass --from <ref>`);
 }
 
 /** Migrations a release ships (folder names, sorted). */
