@@ -59,6 +59,8 @@ function integrationConfig(displayName, extra = {}) {
     modulePathIgnorePatterns: ['<rootDir>/dist/'],
     globalSetup: '<rootDir>/test/support/global-setup.ts',
     globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    // Files marked `@slow` start first (jest.sequencer.js): CI's fresh clone has no durations.
+    testSequencer: require.resolve('./jest.sequencer.js'),
     ...extra,
     testTimeout: 120000,
     maxWorkers: 2,

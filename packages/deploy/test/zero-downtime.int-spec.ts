@@ -8,6 +8,8 @@
  *   - a rename of a column the old release reads: the N-1 gate fails naming the health check
  *     that reports the column missing, and
  *     the rehearsal counts failed requests in the "migrating" phase.
+ *
+ * @slow (~220 s: builds the old release, then Render's waits): starts first (jest.sequencer.js).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

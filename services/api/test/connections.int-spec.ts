@@ -4,6 +4,8 @@
  * must outlast it (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s; Node's default of 5 s reset a request sent
  * on a connection idle ~6 s in 29 of 60 tries). A trickled request body cannot hold a shutdown:
  * HTTP_REQUEST_TIMEOUT_MS cuts it.
+ *
+ * @slow (~75 s, mostly idle keep-alive connections): starts first (jest.sequencer.js).
  */
 import http from 'node:http';
 import net from 'node:net';
