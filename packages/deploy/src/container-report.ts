@@ -11,6 +11,8 @@ export interface ContainerCheckReport {
   when: string;
   steps: { name: string; seconds: number }[];
   buildSeconds?: number;
+  /** How the build was held to a low CPU weight (CI builds beside npm test). */
+  buildCpuWeight?: string;
   /** Build steps answered from the builder's cache (0: a cold build). */
   buildCachedSteps?: number;
   imageMB?: number;
@@ -39,7 +41,7 @@ export function writeLastRun(report: ContainerCheckReport, file = LAST_RUN_FILE)
 export function renderContainerSummary(r: ContainerCheckReport): string {
   const total = r.steps.reduce((sum, s) => sum + s.seconds, 0);
   return [
-    `[containers] image ${r.imageMB ?? '—'} MB (base ${r.baseMB ?? '—'} MB, layers above it ${r.layersAboveBaseMB ?? '—'} MB), built in ${fixed(r.buildSeconds)} s (${r.buildCachedSteps ? `${r.buildCachedSteps} steps from the cache` : 'cold'})`,
+    `[containers] image ${r.imageMB ?? '—'} MB (base ${r.baseMB ?? '—'} MB, layers above it ${r.layersAboveBaseMB ?? '—'} MB), built in ${fixed(r.buildSeconds)} s (${r.buildCachedSteps ? `${r.buildCachedSteps} steps from the cache` : 'cold'}${r.buildCpuWeight ? `; ${r.buildCpuWeight}` : ''})`,
     `[containers] npm run db:deploy in the image ${fixed(r.migrateSeconds)} s; docker stop ${fixed(r.stopSeconds)} s`,
     ...(r.testcontainers
       ? [

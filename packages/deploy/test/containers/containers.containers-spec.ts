@@ -12,6 +12,7 @@ import path from 'node:path';
 import { freePort, isDockerAvailable, migrateDeployBefore } from '@chefcloud/db/testing';
 import { REPO_ROOT } from '../../src/repo';
 import { docker, dockerOk, http, inspect, publishedPort, run, waitFor, type RunResult } from './docker';
+import { buildCpuWeight } from './low-cpu-cgroup';
 import { type ContainerCheckReport, writeLastRun } from '../../src/container-report';
 
 const id = `${process.pid.toString(36)}${crypto.randomBytes(3).toString('hex')}`;
@@ -144,9 +145,17 @@ describe('the image', () => {
     // No --label here: it would change every stage's cache key, and compose's build below must
     // reuse this one's layers.
     // CONTAINER_CHECK_BUILD_CPU_SHARES: .ci/run builds at a low CPU weight beside its npm test.
-    const shares = process.env.CONTAINER_CHECK_BUILD_CPU_SHARES;
+    const shares = Number(process.env.CONTAINER_CHECK_BUILD_CPU_SHARES) || undefined;
+    const weight = shares
+      ? buildCpuWeight(
+          `chefcloud-check-build-${id}`,
+          shares,
+          (await docker(['info', '--format', '{{.CgroupDriver}}'])).out.trim(),
+        )
+      : undefined;
+    if (weight) report.buildCpuWeight = weight.how;
     const build = await step('docker build', () =>
-      docker(['build', ...(shares ? ['--cpu-shares', shares] : []), '-t', IMAGE, '.']),
+      docker(['build', ...(weight?.args ?? []), '-t', IMAGE, '.']).finally(() => weight?.remove()),
     );
     expectExit(build, 0);
     created.images.push(await inspect(IMAGE, '{{.Id}}'));
