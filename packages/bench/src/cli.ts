@@ -2,7 +2,7 @@
 /**
  * npm run bench [-- --duration=10 --connections=10 --warmup=2 --bcrypt-cost=12 --boot-runs=5]
  *   writes docs/benchmarks.md and docs/benchmarks.json; exit 0 (targets not met are reported, not fatal).
- * npm run bench:smoke  (= --smoke: 5 s per scenario, 1 s warm-up, 3 boots)
+ * npm run bench:smoke  (= --smoke: 3 s per scenario, 1 s warm-up, 3 boots)
  *   writes .bench/smoke.json; exit 1 only when a ratio is under half its target.
  */
 import fs from 'node:fs';
@@ -15,7 +15,7 @@ import { describeCheck, SMOKE_TOLERANCE, smokeFailures } from './targets';
 function parse(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const options: BenchOptions = {
-    durationSeconds: smoke ? 5 : 10,
+    durationSeconds: smoke ? 3 : 10,
     warmupSeconds: smoke ? 1 : 2,
     connections: 10,
     bcryptCost: 12,
