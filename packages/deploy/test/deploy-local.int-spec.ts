@@ -3,7 +3,10 @@
  * throwaway embedded PostgreSQL, the built API, Render's health gate. (The build phase itself —
  * `npm ci` — reinstalls node_modules, so it runs in `.ci/run`, not inside the test run.)
  */
-import { npmRun } from '@chefcloud/db/testing';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { npmRun, REPO_ROOT } from '@chefcloud/db/testing';
 
 const deployLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   npmRun(['deploy:local', '--', ...args], { TURBO_TELEMETRY_DISABLED: '1', ...env });
@@ -69,6 +72,20 @@ describe('npm run deploy:local', () => {
     expect(out).toContain('DEPLOY FAILED in phase: pre-deploy');
     expect(out).not.toContain('▶ start');
     expect(code).toBe(1);
+  });
+
+  it('--fresh-checkout rehearses a git worktree of HEAD, not this tree (nothing is built there with --skip-build), and removes it', async () => {
+    const worktrees = () => spawnSync('git', ['worktree', 'list'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout;
+    const before = worktrees();
+    const { code, out } = await deployLocal(['--skip-build', '--fresh-checkout']);
+    const dir = /a fresh checkout of HEAD in (\S+) \(removed at the end\)/.exec(out)?.[1];
+    expect(dir).toBeDefined();
+    expect(path.relative(REPO_ROOT, dir!)).toMatch(/^\.\./);
+    // The checkout has no node_modules: the pre-deploy command cannot run there.
+    expect(out).toMatch(/✗ pre-deploy .*preDeployCommand exited with/);
+    expect(code).toBe(1);
+    expect(fs.existsSync(path.dirname(dir!))).toBe(false);
+    expect(worktrees()).toBe(before);
   });
 
   it('refuses unknown options with exit 2', async () => {

@@ -11,15 +11,43 @@
  *   --health-timeout=SEC  how long the health gate waits (default 60)
  *   --service=NAME        the web service to rehearse (default: the only one)
  *   --verbose             stream the commands' output
+ *   --fresh-checkout      rehearse a fresh checkout of HEAD (a git worktree in a temp folder, removed
+ *                         afterwards), as Render clones the commit, instead of this working tree: its
+ *                         node_modules and builds are left alone (CI runs it beside lint); uncommitted
+ *                         changes are not in it
  *
  * Exit 0 when every phase passed; 1 naming the failed phase otherwise; 2 on bad usage.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { deployLocal } from '../deploy-local';
 import { REPO_ROOT } from '../repo';
+
+/** A detached git worktree of HEAD in a temp folder, and how to remove it. */
+function freshCheckout(): { dir: string; remove(): void } {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-deploy-local-checkout-'));
+  const dir = path.join(temp, 'checkout');
+  const add = spawnSync('git', ['worktree', 'add', '--detach', dir, 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (add.status !== 0) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw new Error(`--fresh-checkout: git worktree add failed: ${(add.stderr || add.stdout).trim()}`);
+  }
+  return {
+    dir,
+    remove: () => {
+      spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: REPO_ROOT });
+      fs.rmSync(temp, { recursive: true, force: true });
+      spawnSync('git', ['worktree', 'prune'], { cwd: REPO_ROOT });
+    },
+  };
+}
 
 function parse(argv: string[]) {
   const options: Parameters<typeof deployLocal>[0] = { root: REPO_ROOT };
   let verbose = false;
+  let fresh = false;
   for (const arg of argv) {
     const [flag, value] = arg.split(/=(.*)/s, 2);
     switch (flag) {
@@ -49,26 +77,42 @@ function parse(argv: string[]) {
       case '--verbose':
         verbose = true;
         break;
+      case '--fresh-checkout':
+        fresh = true;
+        break;
       default:
         throw new Error(`unknown option ${arg}`);
     }
   }
   if (verbose) options.serviceOutput = (chunk) => process.stdout.write(chunk.replace(/^/gm, '    | '));
-  return options;
+  return { options, fresh };
 }
 
-let options;
+let parsed;
 try {
-  options = parse(process.argv.slice(2));
+  parsed = parse(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`deploy:local: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);
 }
-deployLocal(options).then(
-  (result) => {
-    if (!result.ok)
-      process.stdout.write(`[deploy:local] DEPLOY FAILED in phase: ${result.failedPhase ?? 'shutdown'}\n`);
-    process.exit(result.ok ? 0 : 1);
+const { options, fresh } = parsed;
+let checkout: ReturnType<typeof freshCheckout> | undefined;
+async function main(): Promise<number> {
+  if (fresh) {
+    checkout = freshCheckout();
+    process.on('exit', () => checkout?.remove());
+    options.root = checkout.dir;
+    process.stdout.write(`[deploy:local] a fresh checkout of HEAD in ${checkout.dir} (removed at the end)\n`);
+  }
+  const result = await deployLocal(options);
+  if (!result.ok) process.stdout.write(`[deploy:local] DEPLOY FAILED in phase: ${result.failedPhase ?? 'shutdown'}\n`);
+  return result.ok ? 0 : 1;
+}
+main().then(
+  (code) => {
+    checkout?.remove();
+    checkout = undefined;
+    process.exit(code);
   },
   (error: unknown) => {
     process.stderr.write(
