@@ -101,7 +101,8 @@ export class BoundedSemaphore {
 
   private wait(): Promise<void> {
     const deadline = this.admission.getStore();
-    const budgetMs = deadline === undefined ? this.maxWaitMs : Math.min(this.maxWaitMs, deadline - performance.now());
+    // An admitted task's deadline is its arrival plus maxWaitMs: never more than maxWaitMs away.
+    const budgetMs = deadline === undefined ? this.maxWaitMs : deadline - performance.now();
     const expectedWaitMs = ((this.waiting.length + 1) / this.limit) * this.averageTaskMs;
     if (this.waiting.length >= this.maxWaiting || budgetMs <= 0 || expectedWaitMs > budgetMs) {
       return Promise.reject(new HashingBusyError(this.retryAfterSeconds()));
