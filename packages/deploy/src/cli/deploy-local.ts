@@ -18,31 +18,9 @@
  *
  * Exit 0 when every phase passed; 1 naming the failed phase otherwise; 2 on bad usage.
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { deployLocal } from '../deploy-local';
+import { temporaryWorktree } from '../release/release';
 import { REPO_ROOT } from '../repo';
-
-/** A detached git worktree of HEAD in a temp folder, and how to remove it. */
-function freshCheckout(): { dir: string; remove(): void } {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'chefcloud-deploy-local-checkout-'));
-  const dir = path.join(temp, 'checkout');
-  const add = spawnSync('git', ['worktree', 'add', '--detach', dir, 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (add.status !== 0) {
-    fs.rmSync(temp, { recursive: true, force: true });
-    throw new Error(`--fresh-checkout: git worktree add failed: ${(add.stderr || add.stdout).trim()}`);
-  }
-  return {
-    dir,
-    remove: () => {
-      spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: REPO_ROOT });
-      fs.rmSync(temp, { recursive: true, force: true });
-      spawnSync('git', ['worktree', 'prune'], { cwd: REPO_ROOT });
-    },
-  };
-}
 
 function parse(argv: string[]) {
   const options: Parameters<typeof deployLocal>[0] = { root: REPO_ROOT };
@@ -96,10 +74,14 @@ try {
   process.exit(2);
 }
 const { options, fresh } = parsed;
-let checkout: ReturnType<typeof freshCheckout> | undefined;
+let checkout: ReturnType<typeof temporaryWorktree> | undefined;
 async function main(): Promise<number> {
   if (fresh) {
-    checkout = freshCheckout();
+    try {
+      checkout = temporaryWorktree(REPO_ROOT, 'HEAD', 'chefcloud-deploy-local-checkout-');
+    } catch (error) {
+      throw new Error(`--fresh-checkout: ${error instanceof Error ? error.message : String(error)}`);
+    }
     process.on('exit', () => checkout?.remove());
     options.root = checkout.dir;
     process.stdout.write(`[deploy:local] a fresh checkout of HEAD in ${checkout.dir} (removed at the end)\n`);

@@ -62,10 +62,11 @@ export function defaultOldRef(root: string): string {
     .split('\n')
     .filter(Boolean);
   for (const sha of changed) {
-    const parent = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${sha}^`], { cwd: root, encoding: 'utf8' });
-    if (parent.status !== 0) continue; // the root commit
-    const before = migrationsAtCommit(root, parent.stdout.trim());
-    if (before.length < head.size && before.every((name) => head.has(name))) return parent.stdout.trim();
+    const rev = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${sha}^`], { cwd: root, encoding: 'utf8' });
+    if (rev.status !== 0) continue; // the root commit
+    const parent = rev.stdout.trim();
+    const before = migrationsAtCommit(root, parent);
+    if (before.length < head.size && before.every((name) => head.has(name))) return parent;
   }
   throw new Error(`no commit on HEAD's first-parent line has fewer migrations than HEAD: pass --from <ref>`);
 }
@@ -130,6 +131,26 @@ export interface PrepareOldReleaseOptions {
   onOutput?: (chunk: string) => void;
 }
 
+/** Remove a git worktree made in the temp folder `base`, the folder, and git's record of it. */
+export function removeWorktree(root: string, dir: string, base: string): void {
+  spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
+  fs.rmSync(base, { recursive: true, force: true });
+  spawnSync('git', ['worktree', 'prune'], { cwd: root });
+}
+
+/** A detached git worktree of `ref` in a new temp folder (`prefix`…), and how to remove both. */
+export function temporaryWorktree(root: string, ref: string, prefix: string): { dir: string; remove(): void } {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = path.join(base, 'checkout');
+  try {
+    git(root, ['worktree', 'add', '--detach', dir, ref]);
+  } catch (error) {
+    fs.rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, remove: () => removeWorktree(root, dir, base) };
+}
+
 /** Check out `ref` in a git worktree and build it as Render would. */
 export async function prepareOldRelease(
   options: PrepareOldReleaseOptions,
@@ -140,10 +161,7 @@ export async function prepareOldRelease(
   fs.mkdirSync(base, { recursive: true });
   const dir = path.join(base, 'release');
   const cleanup = () => {
-    if (options.workdir) return;
-    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
-    fs.rmSync(base, { recursive: true, force: true });
-    spawnSync('git', ['worktree', 'prune'], { cwd: root });
+    if (!options.workdir) removeWorktree(root, dir, base);
   };
   try {
     const markerFile = path.join(base, MARKER);
