@@ -6,11 +6,11 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyConnectionTimeouts } from './common/http/connection-timeouts';
-import { loginAdmission } from './auth/passwords/login-admission.middleware';
-import { PasswordHasher } from './auth/passwords/password-hasher';
+import { installLoginEdge } from './auth/passwords/login-edge.listener';
+import { corsPolicy } from './common/http/cors-policy';
+import { loginEdgeOptions } from './auth/passwords/login-edge.options';
 import { noStore } from './common/http/no-store.middleware';
 import { rejectHostileJson, requireJsonBodies, typeBodyParserErrors } from './common/http/request-guards.middleware';
-import { PAGINATION_HEADERS } from './common/pagination/pagination-headers';
 import { setupOpenApi } from './docs/openapi';
 import { requestIdFor } from './logging/logger.module';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -50,36 +50,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     },
   );
   // Security headers next, so every answer has them — the 400/413/415 of the body guards too.
-  app.use(helmet());
+  const securityHeaders = helmet();
+  app.use(securityHeaders);
   // CORS before the body guards, so a browser can read their 400/413/415 answers too.
-  app.enableCors({
-    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
-    credentials: true,
-    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    // What the original ChefCloud web and desktop clients send, plus our own headers.
-    allowedHeaders: [
-      'Content-Type',
-      'Authorization',
-      'Accept',
-      'X-Requested-With',
-      'X-Idempotency-Key',
-      'Idempotency-Key',
-      'X-Client-Platform',
-      'X-Org-Id',
-      'X-Request-Id',
-      'X-Maintenance-Bypass',
-      'X-Bypass-Maintenance',
-    ],
-    // Readable by browser code: list paging, the request id of an error, and when to retry.
-    exposedHeaders: [...PAGINATION_HEADERS, 'X-Request-Id', 'Retry-After'],
-  });
+  const cors = corsPolicy(config.http.corsOrigins);
+  app.enableCors(cors);
   // Token responses must never be stored by a browser or a proxy (RFC 6749 §5.1): every /auth
   // answer (each login variant, its errors too) says so.
   app.use('/auth', noStore);
   // HTTP metrics next, so requests refused before routing (413, 415, 400) are counted too.
   if (config.metrics.enabled) app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  // Under a spray, logins the hasher would refuse are shed here, before their body is parsed.
-  app.use(loginAdmission(app.get(PasswordHasher), app.get(MetricsService)));
   // JSON only: other content types with a body are 415; bodies nested too deep or holding NUL
   // characters are 400 before any handler runs; a body that does not inflate is 400.
   app.use(requireJsonBodies);
@@ -89,5 +69,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Global guards, pipe and filter: registered in one list, in run order (app.module.ts).
   if (config.apiDocsEnabled) setupOpenApi(app);
   applyConnectionTimeouts(app.getHttpServer() as Server, config.http);
+  // In front of all of the above, on the HTTP server itself: under a spray, logins the hasher
+  // would refuse are answered here (the same envelope and headers, at a fraction of the cost),
+  // and the admitted ones reach the app one per turn of the event loop.
+  installLoginEdge(app.getHttpServer() as Server, loginEdgeOptions(app, config, securityHeaders, cors));
   return app;
 }

@@ -4,16 +4,23 @@
  * comparison per core, admission and a queue with a deadline, LOGIN_HASH_QUEUE_WAIT_MS = 2 s),
  * so the excess is answered 503 + Retry-After at once, a legitimate login made during the spray
  * gets an answer (200, 401 or 503) within the deadline plus a few logins' work — 3 s at
- * production cost on an idle 2-core instance — and liveness stays fast.
+ * production cost on an idle 2-core instance — and liveness p99 stays under 50 ms.
+ *
+ * The spray comes from a process of its own at the lowest CPU priority (an attacker's machine:
+ * its CPU is not the API's), all 200 at once, as a real burst arrives: the API reads it in one
+ * turn of its event loop (test/support/login-sprayer.ts). Liveness is timed by another process
+ * every 10 ms (as Render's health checker is, from outside).
  *
  * The bounds are relative to a baseline measured in the same run (one login's time, liveness
- * before the spray), so that a loaded CI machine does not fail them while a queue that grows
- * with the spray (the bug: 34 s) always does. The absolute figures are recorded.
+ * before the spray), never under the issue's figures, so that a loaded CI machine does not fail
+ * them while a queue that grows with the spray (the bug: 34 s) or an edge that pays the whole
+ * app's pipeline per shed login (p99 100–650 ms here) does. The absolute figures are recorded.
  */
 import { createPrismaClient, DEMO_PASSWORD, seedDemoData } from '@chefcloud/db';
 import { createTestDatabase, type TestDatabase } from '@chefcloud/db/testing';
 import { startApiProcess, type ApiProcess } from './support/api-process';
 import { startLivenessProber } from './support/liveness-prober';
+import { startLoginSpray } from './support/login-sprayer';
 import { recordFigures } from './support/reliability';
 
 const SPRAY = 200;
@@ -84,23 +91,21 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     const idleLivenessP99 = percentile(idleLiveness, 99);
     // The API's own event-loop delay over the spray (prom-client's gauges are reset at each scrape).
     await eventLoopLag();
-    const prober = await startLivenessProber(`${api.url}/api/health/live`);
-    const started = Date.now();
-    const spray = Array.from({ length: SPRAY }, (_, i) =>
-      login(`10.${Math.floor(i / 250)}.${i % 250}.${(i % 7) + 1}`, `spray-${i}@nowhere.test`, `guess-${i}`).then(
-        async (res) => ({
-          status: res.status,
-          retryAfter: res.headers.get('retry-after'),
-          code: ((await res.json()) as { code?: string }).code,
-          ms: Date.now() - started,
-        }),
-      ),
+    const prober = await startLivenessProber(`${api.url}/api/health/live`, 10);
+    const sprayAt = Date.now();
+    const spray = await startLoginSpray(
+      `${api.url}/auth/login`,
+      Array.from({ length: SPRAY }, (_, i) => ({
+        ip: `10.${Math.floor(i / 250)}.${i % 250}.${(i % 7) + 1}`,
+        email: `spray-${i}@nowhere.test`,
+        password: `guess-${i}`,
+      })),
     );
     await new Promise((r) => setTimeout(r, 300));
     const realStarted = Date.now();
     const real = await login('198.51.100.77', 'owner@demo-bistro.test', DEMO_PASSWORD);
     const realMs = Date.now() - realStarted;
-    const results = await Promise.all(spray);
+    const results = await spray.answers;
     const probes = await prober.stop();
     const lag = await eventLoopLag();
     const liveness = probes.ms;
@@ -127,6 +132,12 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
       legitimateLogin: { status: real.status, ms: realMs },
       livenessProbes: liveness.length,
       livenessP99Ms: Math.round(percentile(liveness, 99) * 10) / 10,
+      // The slowest probe, and when it started (ms after the spray was launched: the sender's
+      // own start takes a few hundred ms).
+      livenessMax: {
+        ms: Math.round(Math.max(...liveness) * 10) / 10,
+        atMs: probes.at[liveness.indexOf(Math.max(...liveness))] - sprayAt,
+      },
       apiEventLoopLagMs: lag,
       sprayTotalMs: Math.max(...results.map((r) => r.ms)),
     };
@@ -140,16 +151,12 @@ describe('login shedding under a spray (built API, real PostgreSQL)', () => {
     expect(results.filter((r) => r.status === 401).length).toBeLessThan(SPRAY / 2);
     expect([200, 401, 503]).toContain(real.status);
     expect(realMs).toBeLessThan(Math.max(3_000, 2_000 + 4 * loginMs));
-    // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core), and
-    // the excess is shed at the HTTP edge before its body is parsed. Liveness is timed by a
-    // prober process of its own (as Render's health checker is), not by this busy test process.
-    // The issue's target (p99 < 50 ms) is not met on this 2-core machine, where the 200
-    // connections' sender, PostgreSQL and the prober share the API's two cores: p99 was 68–100 ms
-    // here, with the API's own event-loop delay (recorded) peaking at 50–70 ms. What this asserts
-    // is the absence of a stall: a blocked event loop (a queue drained on the loop, hashes run in
-    // line) takes seconds. The bound is a ratio to this run's own figures (a loaded machine slows
-    // the idle probe and the login alike), never under 1.5 s.
-    expect(percentile(liveness, 99)).toBeLessThan(Math.max(1_500, 20 * idleLivenessP99, 10 * loginMs));
+    // Liveness never waits behind hashing (bcrypt runs off the event loop, one per core, below
+    // the loop's priority), nor behind the burst: the excess is answered at the socket edge
+    // before Express, and the admitted logins reach the app one per turn of the event loop
+    // (auth/passwords/login-edge.listener.ts). The issue's target, p99 < 50 ms, on an idle
+    // machine; on a loaded one (CI's), 5 × this run's idle p99.
+    expect(percentile(liveness, 99)).toBeLessThan(Math.max(50, 5 * idleLivenessP99));
 
     // Every answer is counted in chefcloud_login_attempts_total by outcome: 401 invalid, LOGIN_BUSY
     // shed (another 503, a database timeout under this load, is a database error, not a login

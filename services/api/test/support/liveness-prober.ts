@@ -6,28 +6,44 @@ import { spawn } from 'node:child_process';
  * test's own process would add the test's work (firing and reading hundreds of requests) to
  * every probe's time: what is measured here is the API's answer, not the test's event loop.
  */
-export interface LivenessProber {
-  /** Stop probing; every probe's status and time (ms), in order. */
-  stop(): Promise<{ statuses: number[]; ms: number[] }>;
+export interface Probes {
+  statuses: number[];
+  /** Each probe's time (ms). */
+  ms: number[];
+  /** When each probe started (Date.now()). */
+  at: number[];
 }
 
-// The prober's whole program (CommonJS, Node's global fetch): probe until stdin closes or
-// `maxProbes` are done, then print one JSON line.
+export interface LivenessProber {
+  /** Stop probing; every probe's status, time and start, in order. */
+  stop(): Promise<Probes>;
+}
+
+// The prober's whole program (CommonJS, Node's global fetch): a few warm-up probes, not recorded
+// (the prober's own first fetches compile undici's code and open its connection: tens of ms
+// that are the prober's, not the API's), then probe until stdin closes or `maxProbes` are done,
+// and print one JSON line.
 const PROGRAM = `
 const [url, intervalMs, maxProbes] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
-const statuses = [], ms = [];
+const WARM_UP = 5;
+const statuses = [], ms = [], at = [];
 let stopping = false;
 process.stdin.on('end', () => (stopping = true)).resume();
+const probe = async () => {
+  const started = Date.now(), t0 = performance.now();
+  let status = 0;
+  try { const res = await fetch(url); await res.arrayBuffer(); status = res.status; } catch {}
+  return { status, ms: performance.now() - t0, started };
+};
 (async () => {
+  for (let i = 0; i < WARM_UP; i++) { await probe(); await new Promise((r) => setTimeout(r, intervalMs)); }
+  process.stdout.write('ready\\n');
   while (!stopping && ms.length < maxProbes) {
-    const t0 = performance.now();
-    try { const res = await fetch(url); await res.arrayBuffer(); statuses.push(res.status); }
-    catch { statuses.push(0); }
-    ms.push(performance.now() - t0);
-    if (ms.length === 1) process.stdout.write('ready\\n');
+    const p = await probe();
+    statuses.push(p.status); ms.push(p.ms); at.push(p.started);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  process.stdout.write(JSON.stringify({ statuses, ms }) + '\\n');
+  process.stdout.write(JSON.stringify({ statuses, ms, at }) + '\\n');
 })();
 `;
 
@@ -37,7 +53,7 @@ export async function startLivenessProber(url: string, intervalMs = 20, maxProbe
   });
   let out = '';
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  // Running once its first probe has answered (so the measurement covers what follows).
+  // Running once its warm-up probes have answered (so the measurement covers what follows).
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -49,7 +65,7 @@ export async function startLivenessProber(url: string, intervalMs = 20, maxProbe
     async stop() {
       child.stdin.end();
       await exited;
-      return JSON.parse(out.slice('ready\n'.length)) as { statuses: number[]; ms: number[] };
+      return JSON.parse(out.slice('ready\n'.length)) as Probes;
     },
   };
 }

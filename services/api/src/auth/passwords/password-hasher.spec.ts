@@ -146,6 +146,33 @@ describe('BoundedSemaphore', () => {
     await expect(semaphore.admit(() => Promise.resolve('free again'))).resolves.toBe('free again');
   });
 
+  it('counts the logins the HTTP edge let through (enter) until they are answered, not twice once admitted', async () => {
+    const semaphore = new BoundedSemaphore(1, 1, 10_000);
+    const leaveFirst = semaphore.enter(); // let through at the edge, not yet at admit
+    expect(semaphore.refusal()).toBeUndefined(); // one ahead fits maxWaiting = 1
+    const leaveSecond = semaphore.enter();
+    expect(semaphore.refusal()).toBeGreaterThanOrEqual(1); // a burst read in one turn stops here
+    // Both reach admit: neither is refused for the other's edge count.
+    const gates: (() => void)[] = [];
+    const work = () => semaphore.admit(() => semaphore.run(() => new Promise<void>((r) => gates.push(r))));
+    const first = work();
+    const second = work();
+    await new Promise((r) => setImmediate(r));
+    gates.shift()?.();
+    await first;
+    leaveFirst();
+    leaveFirst(); // idempotent
+    await new Promise((r) => setImmediate(r));
+    gates.shift()?.();
+    await second;
+    // The second is still unanswered at the edge: it counts, with one more let through.
+    const leaveThird = semaphore.enter();
+    expect(semaphore.refusal()).toBeGreaterThanOrEqual(1);
+    leaveSecond();
+    expect(semaphore.refusal()).toBeUndefined();
+    leaveThird();
+  });
+
   it('refuses admission when the estimated wait exceeds the deadline', async () => {
     const semaphore = new BoundedSemaphore(1, 100, 30);
     await semaphore.run(() => new Promise((resolve) => setTimeout(resolve, 40)));

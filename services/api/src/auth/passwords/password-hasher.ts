@@ -32,6 +32,13 @@ export class BoundedSemaphore {
   private active = 0;
   /** Callers admitted (see `admit`) and not finished: each will run one task. */
   private admitted = 0;
+  /**
+   * Logins let through at the HTTP edge (see `enter`) and not answered yet: each will ask `admit`
+   * once its body is parsed, validated and routed. Counted by `refusal`, so that a burst that
+   * arrives in one turn of the event loop (before any of it reaches `admit`) is not let through
+   * whole, each login then paying for that pipeline only to be refused by `admit`.
+   */
+  private entered = 0;
   private readonly waiting: Waiter[] = [];
   /** Moving average of a task's duration (ms), for the wait estimate. */
   private averageTaskMs = 0;
@@ -60,7 +67,7 @@ export class BoundedSemaphore {
    * connection.
    */
   async admit<T>(work: () => Promise<T>): Promise<T> {
-    const refused = this.refusal();
+    const refused = this.refusalWith(this.admitted);
     if (refused !== undefined) throw new HashingBusyError(refused);
     this.admitted++;
     try {
@@ -71,11 +78,30 @@ export class BoundedSemaphore {
   }
 
   /**
-   * Whether `admit` would refuse a caller right now: its Retry-After (seconds), or undefined
-   * when it would be admitted. Lets the HTTP edge shed a login before any of its work.
+   * Whether a caller arriving now would be refused: its Retry-After (seconds), or undefined when
+   * it would be admitted. Lets the HTTP edge shed a login before any of its work; the logins the
+   * edge let through (`enter`) count as admitted already.
    */
   refusal(): number | undefined {
-    const ahead = Math.max(0, this.admitted + 1 - this.limit);
+    return this.refusalWith(Math.max(this.admitted, this.entered));
+  }
+
+  /**
+   * A login let through at the HTTP edge: counted by `refusal` until the returned function is
+   * called (once its answer is sent; calling it again does nothing).
+   */
+  enter(): () => void {
+    this.entered++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.entered--;
+    };
+  }
+
+  private refusalWith(ahead0: number): number | undefined {
+    const ahead = Math.max(0, ahead0 + 1 - this.limit);
     return ahead > this.maxWaiting || (ahead / this.limit) * this.averageTaskMs > this.maxWaitMs
       ? this.retryAfterSeconds()
       : undefined;
@@ -208,6 +234,11 @@ export class PasswordHasher {
   /** Whether a login arriving now would be shed: its Retry-After (seconds), or undefined (it would be admitted). */
   refusal(): number | undefined {
     return this.slots.refusal();
+  }
+
+  /** A login let through at the HTTP edge, counted by `refusal` until the returned function is called. */
+  enter(): () => void {
+    return this.slots.enter();
   }
 
   /** Run a login (which will `verify` once) only if hashing can take it in time; else HashingBusyError at once. */
