@@ -3,9 +3,9 @@
 const { integrationConfig } = require('../../jest.shared');
 
 module.exports = {
+  // No test database here (each rehearsal starts its own); the global setup only gives the run a
+  // temp folder of its own, which must be empty at the end.
   ...integrationConfig('deploy:int'),
-  globalSetup: undefined,
-  globalTeardown: undefined,
   // Two files at a time: the rehearsals (zero-downtime-expand and -rename, each ~2 minutes; one
   // file of ~230 s until they were split) spend much of their time in Render's waits (phases,
   // health checks, drains), so they run side by side, and the other files beside them rather

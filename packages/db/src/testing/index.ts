@@ -13,7 +13,7 @@ export {
   type TestDatabaseServer,
 } from './test-database-server';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, TEST_TEMPLATE_ENV, type TestDatabase } from './test-database';
-export { jestGlobalSetup, jestGlobalTeardown } from './jest-global';
+export { jestGlobalSetup, jestGlobalTeardown, jestTempSetup, jestTempTeardown } from './jest-global';
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from '../embedded/embedded-database';
 export { migrationsBefore, migrateDeployBefore } from './partial-migrations';
 export { npmRun, REPO_ROOT } from './npm-run';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { listShippedMigrations, shippedMigrationsDir, type AppliedMigration } from '@chefcloud/db';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { MigrationHistoryRepository } from './migration-history.repository';
-import { ReadinessService } from './readiness.service';
+import { describeError, ReadinessService } from './readiness.service';
 import type { SchemaColumnsRepository, SchemaGaps } from './schema-columns.repository';
 
 /** Readiness with stand-in repositories: how often the schema comparison runs, and what it reports. */
@@ -70,5 +70,26 @@ describe('ReadinessService: the schema comparison (tables, columns, privileges)'
       schema: { state: 'current', denied: ['users: SELECT'] },
       error: 'permission denied: users: SELECT',
     });
+  });
+});
+
+describe('describeError: readiness never reports an empty error', () => {
+  it.each([
+    [
+      'an Error with a message (first line only)',
+      new Error('connect ECONNREFUSED 127.0.0.1:5432\n    at x'),
+      'connect ECONNREFUSED 127.0.0.1:5432',
+    ],
+    ['an Error without a message', new Error(''), 'Error without a message'],
+    [
+      'a driver error with a code and no message',
+      Object.assign(new Error('   '), { name: 'DriverAdapterError', code: 'ECONNRESET' }),
+      'DriverAdapterError ECONNRESET without a message',
+    ],
+    ['a thrown string', 'socket hang up', 'socket hang up'],
+    ['an empty thrown string', '', 'string without a message'],
+    ['undefined', undefined, 'undefined'],
+  ])('%s', (_case, error, expected) => {
+    expect(describeError(error)).toBe(expected);
   });
 });
