@@ -225,7 +225,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     timings['boot to first 200 on /api/health, median (s)'] = median(boots);
     timings['boot, slowest run (s)'] = Math.max(...boots);
-    o.log(`[bench] boot: median ${median(boots).toFixed(2)} s over ${boots.length} runs`);
+    o.log(`[bench] boot: median ${median(boots).toFixed(2)} s over ${boots.length} run(s)`);
     checks.push(
       maxCheck(
         'boot to first 200 on /api/health (median)',
