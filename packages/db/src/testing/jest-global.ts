@@ -5,6 +5,13 @@ import { startTestDatabaseServer, type TestDatabaseServer } from './test-databas
 import { TEST_ADMIN_URL_ENV, TEST_TEMPLATE_ENV } from './test-database';
 
 const KEY = '__chefcloudTestDatabaseServer';
+/**
+ * Tools' caches would land in the run's temp folder too, not things a test made, and are cheap
+ * to do without in a test run: jiti's (it loads prisma.config.ts) and Node 22's compile cache
+ * (npm 10.9 enables it in the rehearsals' builds with Render's Node). Set for the tools, never
+ * read by the harness.
+ */
+const TOOL_CACHES_OFF = { JITI_FS_CACHE: 'false', NODE_DISABLE_COMPILE_CACHE: '1' };
 const TEMP = '__chefcloudTestRunTemp';
 type GlobalWithServer = typeof globalThis & {
   [KEY]?: TestDatabaseServer;
@@ -46,11 +53,7 @@ export function jestTempSetup(): void {
   fs.chmodSync(dir, 0o1777);
   (globalThis as GlobalWithServer)[TEMP] = { dir, previous: process.env.TMPDIR };
   process.env.TMPDIR = dir;
-  // Tools' caches would land in it too, not things a test made, and are cheap to do without
-  // here: jiti's (it loads prisma.config.ts) and Node 22's compile cache (npm 10.9 enables it in
-  // the rehearsals' builds with Render's Node).
-  process.env.JITI_FS_CACHE = 'false';
-  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
+  Object.assign(process.env, TOOL_CACHES_OFF);
 }
 
 /** The temp-folder half of jestGlobalTeardown: it must be empty; it is removed. */
