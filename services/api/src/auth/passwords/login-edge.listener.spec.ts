@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hashedLoginMethod, installLoginEdge, type LoginEdgeOptions } from './login-edge.listener';
+import { EventEmitter } from 'node:events';
+import { hashedLoginMethod, installLoginEdge, SHED_QUEUE_MAX, type LoginEdgeOptions } from './login-edge.listener';
 
 describe('hashedLoginMethod (which requests the edge looks at)', () => {
   it('routes as Express does: case-insensitive, one trailing slash, the query ignored; POST only', () => {
@@ -8,7 +9,13 @@ describe('hashedLoginMethod (which requests the edge looks at)', () => {
     expect(hashedLoginMethod('POST', '/AUTH/Login/')).toBe('password');
     expect(hashedLoginMethod('POST', '/auth/login?next=%2F')).toBe('password');
     expect(hashedLoginMethod('POST', '/auth/pin-login')).toBe('pin');
+    // What Express's router (parseurl) also routes to the login: an absolute-form target, a fragment.
+    expect(hashedLoginMethod('POST', 'http://api.example/auth/login')).toBe('password');
+    expect(hashedLoginMethod('POST', '/auth/login#x')).toBe('password');
     for (const [method, url] of [
+      ['POST', '/auth/%6Cogin'], // the router matches the raw path: not the login route
+      ['POST', '/auth\\login'],
+      ['POST', '//auth/login'],
       ['GET', '/auth/login'],
       ['POST', '/auth/login//'],
       ['POST', '/auth/login/extra'],
@@ -38,9 +45,14 @@ describe('installLoginEdge (in front of the app on a real HTTP server)', () => {
     const options: LoginEdgeOptions = {
       hasher: {
         refusal: () => refusal,
+        // As the hasher's: leaving twice counts once.
         enter: () => {
           entered++;
-          return () => entered--;
+          let left = false;
+          return () => {
+            if (!left) entered--;
+            left = true;
+          };
         },
       },
       shed: { status: 503, body: { statusCode: 503, code: 'LOGIN_BUSY' } },
@@ -50,6 +62,7 @@ describe('installLoginEdge (in front of the app on a real HTTP server)', () => {
         'X-Origin': origin ?? '-',
       }),
       requestId: () => 'rid-1',
+      enteredForMs: 200,
       count: (method, route) => counted.push(`${method} ${route}`),
       warn: (message) => warned.push(message),
       summaryEveryMs: 50,
@@ -63,6 +76,14 @@ describe('installLoginEdge (in front of the app on a real HTTP server)', () => {
     seen.length = counted.length = warned.length = 0;
     refusal = undefined;
   });
+
+  /** A request the edge lets through, as the HTTP server emits it (no network). */
+  const fakeLogin = (url = '/auth/login') => {
+    const socket = Object.assign(new EventEmitter(), { destroyed: false });
+    const req = Object.assign(new EventEmitter(), { method: 'POST', url, headers: {}, socket, destroyed: false });
+    const res = Object.assign(new EventEmitter(), { destroyed: false, end: () => undefined });
+    return { req, res, socket, emit: () => server.emit('request', req, res) };
+  };
 
   const post = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
@@ -106,32 +127,84 @@ describe('installLoginEdge (in front of the app on a real HTTP server)', () => {
     await new Promise((r) => setImmediate(r));
     expect(entered).toBe(0); // released once answered
     // In the turn it arrives, the edge has counted it (enter) before the app has seen it.
-    const req = { method: 'POST', url: '/auth/login', headers: {} } as IncomingMessage;
-    const closeListeners: (() => void)[] = [];
-    const res2 = {
-      once: (event: string, listener: () => void) => event === 'close' && closeListeners.push(listener),
-      end: () => undefined,
-    } as unknown as ServerResponse;
-    server.emit('request', req, res2);
+    const login = fakeLogin();
+    login.emit();
     expect(entered).toBe(1);
     expect(seen).toEqual(['POST /auth/login']); // not yet
     await new Promise((r) => setImmediate(r));
     expect(seen).toHaveLength(2);
-    closeListeners.forEach((listener) => listener());
+    login.res.emit('close');
     expect(entered).toBe(0);
   });
 
   it('admits a burst one login per turn of the event loop, in order; other requests at once', async () => {
-    const fakeReq = (url: string) => ({ method: 'POST', url, headers: {} }) as IncomingMessage;
-    const fakeRes = { once: () => undefined, end: () => undefined } as unknown as ServerResponse;
-    for (let i = 0; i < 3; i++) server.emit('request', fakeReq(`/auth/login?n=${i}`), fakeRes);
-    server.emit('request', fakeReq('/ops/flags'), fakeRes);
+    seen.length = 0;
+    const burst = [0, 1, 2].map((i) => fakeLogin(`/auth/login?n=${i}`));
+    for (const login of burst) login.emit();
+    server.emit('request', { method: 'POST', url: '/ops/flags', headers: {} }, { end: () => undefined });
     expect(seen).toEqual(['POST /ops/flags']);
     for (let turn = 1; turn <= 3; turn++) {
       await new Promise((r) => setImmediate(r));
       expect(seen.filter((s) => s.startsWith('POST /auth/login'))).toHaveLength(turn);
     }
     expect(seen.slice(1)).toEqual(['POST /auth/login?n=0', 'POST /auth/login?n=1', 'POST /auth/login?n=2']);
+    for (const login of burst) login.res.emit('close');
+    expect(entered).toBe(0);
+  });
+
+  it('stops counting a login let through at the first of: its body read, its connection closed, the deadline', async () => {
     entered = 0;
+    const viaBody = fakeLogin();
+    viaBody.emit();
+    expect(entered).toBe(1);
+    viaBody.req.emit('end');
+    expect(entered).toBe(0);
+    viaBody.res.emit('close'); // and only once
+    expect(entered).toBe(0);
+    // A pipelined response behind another never emits 'close' on Node 20: the socket's does.
+    const viaSocket = fakeLogin();
+    viaSocket.emit();
+    expect(entered).toBe(1);
+    viaSocket.socket.emit('close');
+    expect(entered).toBe(0);
+    expect(viaSocket.socket.listenerCount('close')).toBe(0);
+    // Headers, and never a body: counted for enteredForMs (200 ms here), no longer.
+    const silent = fakeLogin();
+    silent.emit();
+    expect(entered).toBe(1);
+    await new Promise((r) => setTimeout(r, 260));
+    expect(entered).toBe(0);
+    expect(silent.socket.listenerCount('close')).toBe(0); // a keep-alive socket keeps no listener
+    await new Promise((r) => setImmediate(r));
+  });
+
+  it('drops a login whose client left while it waited for its turn: the app never sees it', async () => {
+    entered = 0;
+    seen.length = 0;
+    const gone = fakeLogin('/auth/login?gone');
+    gone.emit();
+    gone.socket.destroyed = true;
+    gone.socket.emit('close');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([]);
+    expect(entered).toBe(0);
+  });
+
+  it('answers at once what is shed beyond SHED_QUEUE_MAX waiting answers (a flood’s memory bound)', async () => {
+    refusal = 1;
+    const answered: number[] = [];
+    for (let i = 0; i <= SHED_QUEUE_MAX; i++) {
+      const req = { method: 'POST', url: '/auth/login', headers: {} } as IncomingMessage;
+      const res = {
+        setHeader: () => undefined,
+        end: () => answered.push(i),
+      } as unknown as ServerResponse;
+      server.emit('request', req, res);
+    }
+    expect(answered).toEqual([SHED_QUEUE_MAX]); // the one over the bound, in its own turn
+    for (let turn = 0; answered.length <= SHED_QUEUE_MAX && turn < 1_000; turn++)
+      await new Promise((r) => setImmediate(r));
+    expect(answered).toHaveLength(SHED_QUEUE_MAX + 1);
+    refusal = undefined;
   });
 });

@@ -69,6 +69,8 @@ export function loginEdgeOptions(
       metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       metrics.httpRequests.inc(labels);
     },
+    // As long as an admitted login may wait for a hashing slot, counted from its arrival.
+    enteredForMs: config.loginHashing.queueWaitMs,
     warn: (message) => logger.warn(message),
   };
 }

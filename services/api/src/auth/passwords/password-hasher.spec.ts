@@ -173,6 +173,15 @@ describe('BoundedSemaphore', () => {
     leaveThird();
   });
 
+  it('tells the logins the edge refuses when to retry from what is ahead of them, those let through included', async () => {
+    const semaphore = new BoundedSemaphore(1, 10, 10_000);
+    await semaphore.run(() => new Promise((resolve) => setTimeout(resolve, 50))); // ~50 ms a task
+    const leave = Array.from({ length: 40 }, () => semaphore.enter());
+    // 39 ahead of a new arrival at ~50 ms each, one at a time: about 2 s, not the floor of 1 s.
+    expect(semaphore.refusal()).toBe(2);
+    leave.forEach((l) => l());
+  });
+
   it('refuses admission when the estimated wait exceeds the deadline', async () => {
     const semaphore = new BoundedSemaphore(1, 100, 30);
     await semaphore.run(() => new Promise((resolve) => setTimeout(resolve, 40)));

@@ -146,7 +146,7 @@ export class BoundedSemaphore {
   }
 
   private retryAfterSeconds(): number {
-    const queued = Math.max(this.waiting.length, this.admitted - this.limit);
+    const queued = Math.max(this.waiting.length, Math.max(this.admitted, this.entered) - this.limit);
     return Math.max(1, Math.ceil(((queued / this.limit) * this.averageTaskMs) / 1000));
   }
 }
