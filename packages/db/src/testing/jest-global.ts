@@ -71,10 +71,18 @@ export function jestTempTeardown(): void {
     );
 }
 
-/** What is in `dir` (its entries, and one level below each folder, for a useful message). */
+/**
+ * Files tools keep in the temp folder for themselves, not things a test made: jiti's and Node
+ * 22's caches (turned off above, where the tool reads the environment) and testcontainers' lock
+ * files (testcontainers-node-0.lock).
+ */
+const TOOLS_OWN = [/^jiti$/, /^node-compile-cache$/, /^testcontainers-/];
+
+/** What is in `dir` but the tools' own files (its entries, one level below each folder too). */
 export function leftovers(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !TOOLS_OWN.some((own) => own.test(entry.name)))
     .map((entry) =>
       entry.isDirectory()
         ? `${entry.name}/ (${fs.readdirSync(path.join(dir, entry.name)).slice(0, 5).join(', ') || 'empty'})`
